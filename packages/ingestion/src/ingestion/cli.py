@@ -1,0 +1,55 @@
+"""`newsrec-ingest`: land publishers' downloads in the lake without Dagster.
+
+Each publisher runs on its own; one failing does not stop the others, but the exit code says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from ingestion.config import PUBLISHERS, data_dir
+from ingestion.errors import BadInputError
+from ingestion.pipeline import run_publisher
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="newsrec-ingest", description=__doc__)
+    parser.add_argument("publishers", nargs="*", metavar="PUBLISHER", help=", ".join(PUBLISHERS))
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="default: $NEWSREC_DATA_DIR or ./data"
+    )
+    parser.add_argument("--json", action="store_true", help="print the reports as JSON")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.publishers) - set(PUBLISHERS))
+    if unknown:
+        parser.error(f"unknown publisher(s) {', '.join(unknown)}; expected {', '.join(PUBLISHERS)}")
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    base = (args.data_dir or data_dir()).resolve()
+    failed = []
+    reports = []
+    for publisher in args.publishers or PUBLISHERS:
+        try:
+            report = run_publisher(publisher, base)
+        except BadInputError as error:
+            failed.append(publisher)
+            print(f"{publisher}: FAILED: {error}", file=sys.stderr)
+            continue
+        reports.append(report.to_dict())
+        if not args.json:
+            rows = ", ".join(f"{t}={n}" for t, n in report.rows_per_table.items()) or "no rows"
+            print(f"{publisher}: {report.status}: {report.message} ({rows}; {report.duration_s}s)")
+            for name in report.skipped_files:
+                print(f"  skipped: {name}")
+            for where, count in report.bad_lines_skipped.items():
+                print(f"  bad lines skipped: {count} in {where}")
+    if args.json:
+        print(json.dumps(reports, indent=2))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

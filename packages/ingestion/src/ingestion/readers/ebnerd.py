@@ -1,0 +1,145 @@
+"""EB-NeRD: Polars-written Parquet. Batches keep the source types (uint32 ids, nullable int8,
+large lists, naive timestamps) and are conformed to one schema per table, so the test split
+(14 columns, plus `is_beyond_accuracy`) and train/validation (17 columns) land side by side."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ingestion.discover import Member
+from ingestion.errors import BadInputError
+from ingestion.readers.provenance import BATCH_ROWS, Origin, with_provenance
+
+_ts = pa.timestamp("us")
+
+BEHAVIORS_SCHEMA = pa.schema(
+    [
+        ("impression_id", pa.uint32()),
+        ("article_id", pa.int32()),
+        ("impression_time", _ts),
+        ("read_time", pa.float32()),
+        ("scroll_percentage", pa.float32()),
+        ("device_type", pa.int8()),
+        ("article_ids_inview", pa.large_list(pa.int32())),
+        ("article_ids_clicked", pa.large_list(pa.int32())),
+        ("user_id", pa.uint32()),
+        ("is_sso_user", pa.bool_()),
+        ("gender", pa.int8()),
+        ("postcode", pa.int8()),
+        ("age", pa.int8()),
+        ("is_subscriber", pa.bool_()),
+        ("session_id", pa.uint32()),
+        ("next_read_time", pa.float32()),
+        ("next_scroll_percentage", pa.float32()),
+        ("is_beyond_accuracy", pa.bool_()),
+    ]
+)
+HISTORY_SCHEMA = pa.schema(
+    [
+        ("user_id", pa.uint32()),
+        ("impression_time_fixed", pa.large_list(_ts)),
+        ("scroll_percentage_fixed", pa.large_list(pa.float32())),
+        ("article_id_fixed", pa.large_list(pa.int32())),
+        ("read_time_fixed", pa.large_list(pa.float32())),
+    ]
+)
+ARTICLES_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.int32()),
+        ("title", pa.string()),
+        ("subtitle", pa.string()),
+        ("last_modified_time", _ts),
+        ("premium", pa.bool_()),
+        ("body", pa.string()),
+        ("published_time", _ts),
+        ("image_ids", pa.large_list(pa.int64())),
+        ("article_type", pa.string()),
+        ("url", pa.string()),
+        ("ner_clusters", pa.large_list(pa.string())),
+        ("entity_groups", pa.large_list(pa.string())),
+        ("topics", pa.large_list(pa.string())),
+        ("category", pa.int16()),
+        ("subcategory", pa.large_list(pa.int16())),
+        ("category_str", pa.string()),
+        ("total_inviews", pa.int32()),
+        ("total_pageviews", pa.int32()),
+        ("total_read_time", pa.float32()),
+        ("sentiment_score", pa.float32()),
+        ("sentiment_label", pa.string()),
+    ]
+)
+SCHEMAS = {"behaviors": BEHAVIORS_SCHEMA, "history": HISTORY_SCHEMA, "articles": ARTICLES_SCHEMA}
+REQUIRED = {
+    "behaviors": ("impression_id", "impression_time", "article_ids_inview", "user_id"),
+    "history": ("user_id", "article_id_fixed"),
+    "articles": ("article_id",),
+}
+
+
+def read_parquet(member: Member, table: str, origin: Origin) -> Iterator[pa.Table]:
+    """Stream row batches of one Parquet member, conformed to the table's schema."""
+    schema = SCHEMAS[table]
+    with _local_copy(member) as path:
+        try:
+            parquet = pq.ParquetFile(path)
+        except (pa.ArrowInvalid, OSError) as error:
+            raise BadInputError(
+                origin.source_file, origin.member, None, f"not a readable Parquet file: {error}"
+            ) from error
+        missing = [c for c in REQUIRED[table] if c not in parquet.schema_arrow.names]
+        if missing:
+            raise BadInputError(
+                origin.source_file,
+                origin.member,
+                None,
+                f"missing column(s) {', '.join(missing)} expected in EB-NeRD {table}",
+            )
+        first_row = 1
+        for batch in parquet.iter_batches(batch_size=BATCH_ROWS * 2):
+            conformed = conform(pa.Table.from_batches([batch]), schema, origin, first_row)
+            yield with_provenance(conformed, origin, first_row)
+            first_row += batch.num_rows
+
+
+def conform(table: pa.Table, schema: pa.Schema, origin: Origin, first_row: int) -> pa.Table:
+    """Columns in schema order with schema types; a split's absent columns become nulls."""
+    columns = []
+    for field in schema:
+        if field.name not in table.column_names:
+            columns.append(pa.nulls(table.num_rows, field.type))
+            continue
+        column = table.column(field.name)
+        if column.type != field.type:
+            try:
+                column = column.cast(field.type)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+                raise BadInputError(
+                    origin.source_file,
+                    origin.member,
+                    None,
+                    f"column {field.name} has type {column.type}, expected {field.type} "
+                    f"(rows from {first_row}): {error}",
+                ) from error
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+@contextmanager
+def _local_copy(member: Member) -> Iterator[Path]:
+    """Parquet needs random access: loose files are read in place, archive members are spooled
+    to a temporary file first (streamed, so memory stays flat)."""
+    if member.name == member.source.rel:
+        yield member.source.path
+        return
+    with tempfile.TemporaryDirectory(prefix="newsrec-") as tmp:
+        path = Path(tmp) / "member.parquet"
+        with member.open() as src, path.open("wb") as dst:
+            shutil.copyfileobj(src, dst, 8 << 20)
+        yield path

@@ -1,0 +1,39 @@
+"""Provenance columns added to every raw table, and the batch size readers aim for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+BATCH_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a batch came from: file on disk, member in the archive, release and split."""
+
+    source_file: str
+    member: str
+    dataset: str
+    split: str | None
+
+
+def with_provenance(table: pa.Table, origin: Origin, rows: int | pa.Array) -> pa.Table:
+    """Append `_source_file`, `_source_member`, `_dataset`, `_split` and 1-based `_row_number`
+    (consecutive from `rows` when it is an int, else the given line numbers)."""
+    n = table.num_rows
+    if isinstance(rows, int):
+        rows = pa.array(range(rows, rows + n), pa.int64())
+    return (
+        table.append_column("_source_file", _constant(origin.source_file, n))
+        .append_column("_source_member", _constant(origin.member, n))
+        .append_column("_dataset", _constant(origin.dataset, n))
+        .append_column("_split", _constant(origin.split, n))
+        .append_column("_row_number", rows)
+    )
+
+
+def _constant(value: str | None, n: int) -> pa.Array:
+    empty = pa.nulls(n, pa.string())
+    return empty if value is None else empty.fill_null(value)

@@ -1,0 +1,24 @@
+"""What one publisher's ingestion did, for logs, the CLI and Dagster metadata."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class LoadReport:
+    publisher: str
+    status: str  # "loaded", "up_to_date" or "empty"
+    load_id: str | None
+    rows_per_table: dict[str, int] = field(default_factory=dict)
+    files_read: list[str] = field(default_factory=list)
+    files_removed: list[str] = field(default_factory=list)
+    files_unchanged: list[str] = field(default_factory=list)
+    skipped_files: list[str] = field(default_factory=list)
+    bad_lines_skipped: dict[str, int] = field(default_factory=dict)
+    duration_s: float = 0.0
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

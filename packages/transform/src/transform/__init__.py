@@ -1,0 +1,7 @@
+"""Where the dbt project lives, for orchestration and for running dbt by hand."""
+
+from pathlib import Path
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parent / "dbt"
+
+__all__ = ["DBT_PROJECT_DIR"]

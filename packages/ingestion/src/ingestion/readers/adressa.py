@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from ingestion.errors import BadInputError
-from ingestion.readers.provenance import Origin, with_provenance
+from ingestion.readers.provenance import Origin, consecutive, with_provenance
 
 _GROUP = pa.struct([("count", pa.int64()), ("group", pa.string()), ("weight", pa.float64())])
 _PROFILE = pa.struct([("item", pa.string()), ("groups", pa.list_(_GROUP))])
@@ -112,7 +112,7 @@ def _parse_block(
         except pa.ArrowInvalid:
             pass
         else:
-            numbers = pa.array(range(first_line, first_line + table.num_rows), pa.int64())
+            numbers = consecutive(first_line, table.num_rows)
             return _drop_incomplete(table, numbers, bad)
     return _parse_lines(block, first_line, origin, bad)
 

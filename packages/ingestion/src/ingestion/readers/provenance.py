@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 BATCH_ROWS = 100_000
 
@@ -24,7 +25,7 @@ def with_provenance(table: pa.Table, origin: Origin, rows: int | pa.Array) -> pa
     (consecutive from `rows` when it is an int, else the given line numbers)."""
     n = table.num_rows
     if isinstance(rows, int):
-        rows = pa.array(range(rows, rows + n), pa.int64())
+        rows = consecutive(rows, n)
     return (
         table.append_column("_source_file", _constant(origin.source_file, n))
         .append_column("_source_member", _constant(origin.member, n))
@@ -32,6 +33,12 @@ def with_provenance(table: pa.Table, origin: Origin, rows: int | pa.Array) -> pa
         .append_column("_split", _constant(origin.split, n))
         .append_column("_row_number", rows)
     )
+
+
+def consecutive(first: int, n: int) -> pa.Array:
+    """`first, first + 1, …` computed in Arrow, not in a Python loop."""
+    ones = pa.nulls(n, pa.int64()).fill_null(1)
+    return pc.add(pc.cumulative_sum(ones), first - 1)
 
 
 def _constant(value: str | None, n: int) -> pa.Array:

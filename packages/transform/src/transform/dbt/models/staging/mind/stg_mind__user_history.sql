@@ -1,0 +1,35 @@
+-- One row per click in a MIND user's history, as of the user's latest impression in each release
+-- (the history column repeats on every impression of the user).
+with
+
+behaviors as (
+
+    select * from {{ ref('stg_mind__behaviors') }}
+
+),
+
+latest_history as (
+
+    select
+        dataset,
+        user_id,
+        arg_max(history_news_ids, impression_time) as history_news_ids
+
+    from behaviors
+    group by dataset, user_id
+
+),
+
+exploded as (
+
+    select
+        dataset,
+        user_id,
+        unnest(history_news_ids) as news_id,
+        cast(generate_subscripts(history_news_ids, 1) - 1 as integer) as position
+
+    from latest_history
+
+)
+
+select * from exploded

@@ -1,0 +1,80 @@
+-- The three publishers in one schema: one row per article shown in an impression. This is the
+-- contract the marts, the editorial models and the researchers build on (ARCHITECTURE.md).
+{{ config(materialized='table') }}
+
+with
+
+mind as (
+
+    select
+        'mind' as publisher,
+        dataset,
+        impression_key,
+        impression_id,
+        user_id,
+        article_id,
+        position,
+        impression_time,
+        clicked,
+        split,
+        cast(null as varchar) as device_type,
+        cast(null as varchar) as session_id,
+        cast(null as double) as dwell_time_s
+
+    from {{ ref('stg_mind__impressions') }}
+
+),
+
+ebnerd as (
+
+    select
+        'ebnerd' as publisher,
+        dataset,
+        impression_key,
+        cast(impression_id as varchar) as impression_id,
+        cast(user_id as varchar) as user_id,
+        cast(article_id as varchar) as article_id,
+        position,
+        impression_time,
+        clicked,
+        split,
+        device_type,
+        cast(session_id as varchar) as session_id,
+        dwell_time_s
+
+    from {{ ref('stg_ebnerd__impressions') }}
+
+),
+
+adressa as (
+
+    select
+        'adressa' as publisher,
+        dataset,
+        impression_key,
+        impression_id,
+        user_id,
+        article_id,
+        position,
+        impression_time,
+        clicked,
+        cast(null as varchar) as split,
+        lower(device_type) as device_type,
+        cast(null as varchar) as session_id,
+        dwell_time_s
+
+    from {{ ref('stg_adressa__impressions') }}
+
+),
+
+unioned as (
+
+    select * from mind
+    union all
+    select * from ebnerd
+    union all
+    select * from adressa
+
+)
+
+select * from unioned

@@ -1,0 +1,65 @@
+"""Run the dbt project the way a user does, over a private data directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from transform import DBT_PROJECT_DIR
+
+EBNERD_FIXTURES = (
+    Path(__file__).resolve().parents[2] / "ingestion" / "tests" / "fixtures" / "ebnerd-benchmark"
+)
+DBT = Path(sys.executable).with_name("dbt")
+
+
+def dbt_build(base: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`dbt build` from the project folder with $NEWSREC_DATA_DIR set to `base`; the run's
+    target and logs go to `base` so tests do not share them."""
+    env = {**os.environ, "NEWSREC_DATA_DIR": str(base)}
+    result = subprocess.run(
+        [
+            str(DBT),
+            "build",
+            "--target-path",
+            str(base / "dbt-target"),
+            "--log-path",
+            str(base / "dbt-logs"),
+            *args,
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return result
+
+
+def query(base: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(base / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def unified_counts(base: Path) -> dict[str, tuple[int, int, int, int]]:
+    """Per publisher: impressions, candidate rows, clicks, unlabeled rows."""
+    rows = query(
+        base,
+        "select publisher, count(distinct impression_key), count(*), "
+        "count(*) filter (where clicked), count(*) filter (where clicked is null) "
+        "from staging.stg_unified_impressions group by publisher",
+    )
+    return {publisher: tuple(counts) for publisher, *counts in rows}
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    base = tmp_path / "data"
+    for publisher in ("ebnerd", "adressa", "mind"):
+        (base / "raw-download" / publisher).mkdir(parents=True)
+    return base

@@ -11,9 +11,10 @@ export UV_PYTHON ?= 3.11
 export NEWSREC_DATA_DIR ?= $(CURDIR)/data
 
 SCALE ?= 1
+SEED ?= 0
 PACKAGES := ingestion transform orchestration
 
-.PHONY: help uv sync lint format test sample ingest manifest demo dev materialize bench clean
+.PHONY: help uv sync lint format test sample ingest manifest demo dev materialize dbt clean
 
 help:  ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,8 +41,30 @@ test: lint  ## the whole test suite (what CI runs)
 	done
 	@if ls tests/test_*.py >/dev/null 2>&1; then echo "== workspace"; $(UV) run pytest tests -q; fi
 
+demo: sync  ## sample data if raw-download/ is empty, then the whole graph through Dagster
+	@if [ -z "$$(find "$(NEWSREC_DATA_DIR)/raw-download" -type f ! -name .gitkeep 2>/dev/null)" ]; then \
+		$(UV) run --package ingestion newsrec-sample --scale $(SCALE); \
+	fi
+	$(UV) run --package orchestration python -m orchestration demo
+
+sample: sync  ## write generated downloads for all three publishers (SCALE=1; SEED=0)
+	$(UV) run --package ingestion newsrec-sample --scale $(SCALE) --seed $(SEED)
+
 ingest: sync  ## land every publisher's downloads in the lake, without Dagster
 	$(UV) run --package ingestion newsrec-ingest
+
+manifest: sync  ## parse the dbt project once; the code location loads this manifest
+	$(UV) run --package orchestration python -m orchestration manifest
+
+dev: manifest  ## the Dagster UI on http://127.0.0.1:3000
+	$(UV) run --package orchestration dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+materialize: manifest  ## materialise SELECT=<asset> and everything it is built from
+	@test -n "$(SELECT)" || { echo "usage: make materialize SELECT=<asset key, e.g. fct_impressions>"; exit 2; }
+	$(UV) run --package orchestration python -m orchestration materialize $(SELECT)
+
+dbt: sync  ## dbt on its own: make dbt ARGS="build --select staging"
+	cd packages/transform/src/transform/dbt && $(UV) run --package transform dbt $(or $(ARGS),build)
 
 clean:  ## remove the lake, the warehouse and dlt's working files (downloads are kept)
 	rm -rf "$(NEWSREC_DATA_DIR)/lake" "$(NEWSREC_DATA_DIR)/.dlt" "$(NEWSREC_DATA_DIR)/warehouse.duckdb"

@@ -1,0 +1,1 @@
+"""Raw publisher landings and the dbt models built from them."""

@@ -1,0 +1,78 @@
+"""One raw asset per publisher: its downloads landed in the Parquet lake by the ingestion package.
+
+They touch only `lake/raw_<publisher>/`, never the warehouse, so they run in parallel and stay out
+of the warehouse pool.
+"""
+
+from typing import Any
+
+import dagster as dg
+from ingestion.config import PUBLISHERS
+from ingestion.report import LoadReport
+
+TITLES = {"ebnerd": "EB-NeRD (Ekstra Bladet)", "adressa": "Adressa", "mind": "MIND (Microsoft)"}
+
+
+def raw_asset_key(publisher: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", publisher])
+
+
+def load_metadata(report: LoadReport) -> dict[str, Any]:
+    """What the run did, as asset metadata: rows per table, files, load id, duration."""
+    rows = report.rows_per_table
+    metadata: dict[str, Any] = {
+        "status": report.status,
+        "load_id": report.load_id or "none",
+        "duration_s": dg.MetadataValue.float(float(report.duration_s)),
+        "rows_loaded": dg.MetadataValue.int(sum(rows.values())),
+        "rows_per_table": dg.MetadataValue.json(rows),
+        "files_read": dg.MetadataValue.json(report.files_read),
+        "files_unchanged": dg.MetadataValue.json(report.files_unchanged),
+        "files_removed": dg.MetadataValue.json(report.files_removed),
+        "skipped_files": dg.MetadataValue.json(report.skipped_files),
+        "message": report.message,
+    }
+    metadata.update({f"rows/{table}": dg.MetadataValue.int(n) for table, n in rows.items()})
+    if report.bad_lines_skipped:
+        metadata["bad_lines_skipped"] = dg.MetadataValue.json(report.bad_lines_skipped)
+    return metadata
+
+
+def raw_asset(publisher: str) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=raw_asset_key(publisher),
+        group_name="raw",
+        kinds={"dlt", "parquet"},
+        description=(
+            f"{TITLES[publisher]} downloads from `raw-download/{publisher}/`, landed as they are "
+            f"in the Parquet lake `lake/raw_{publisher}/` (only new or changed files are read)."
+        ),
+    )
+    def _raw(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        # Imported here: dlt is heavy and only the step that runs the load needs it.
+        from ingestion.errors import BadInputError
+        from ingestion.pipeline import run_publisher
+
+        try:
+            report = run_publisher(publisher)
+        except BadInputError as error:
+            raise dg.Failure(
+                description=f"{publisher}: malformed input: {error}",
+                metadata={
+                    "file": error.file,
+                    "member": error.member or "",
+                    "line": error.line if error.line is not None else -1,
+                    "reason": error.reason,
+                },
+            ) from error
+        context.log.info(f"{publisher}: {report.status}: {report.message}")
+        for name in report.skipped_files:
+            context.log.warning(f"{publisher}: skipped {name}")
+        return dg.MaterializeResult(metadata=load_metadata(report))
+
+    return _raw
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(assets=[raw_asset(publisher) for publisher in PUBLISHERS])

@@ -1,0 +1,15 @@
+"""The daily refresh of the whole graph: every publisher re-landed, every model rebuilt, every
+check run."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+daily_refresh = dg.ScheduleDefinition(
+    name="daily_refresh",
+    target=dg.AssetSelection.all(),
+    cron_schedule="0 3 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Every asset and check, daily at 03:00 UTC.",
+)

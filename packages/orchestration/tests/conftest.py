@@ -1,0 +1,60 @@
+"""The manifest is parsed once per session; the code location is loaded from it, as in production.
+Every test gets its own data directory through $NEWSREC_DATA_DIR."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pytest
+from ingestion.config import DATA_DIR_ENV
+from orchestration.dbt_project import manifest, prepare_manifest
+from orchestration.headless import load_definitions
+from orchestration.settings import (
+    FRESHNESS_AS_OF_ENV,
+    FRESHNESS_BUDGET_ENV,
+    MIN_ROWS_ENV,
+)
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> dict[str, Any]:
+    prepare_manifest()
+    return manifest()
+
+
+@pytest.fixture(scope="session")
+def defs(dbt_manifest: dict[str, Any]) -> dg.Definitions:
+    return load_definitions()
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private, empty data directory; no threshold leaks in from the shell."""
+    base = tmp_path / "data"
+    base.mkdir()
+    monkeypatch.setenv(DATA_DIR_ENV, str(base))
+    for name in (MIN_ROWS_ENV, FRESHNESS_BUDGET_ENV, FRESHNESS_AS_OF_ENV):
+        monkeypatch.delenv(name, raising=False)
+    return base
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Scale-1 sample downloads and the generator's report, generated once per session."""
+    from ingestion.sample import generate_sample
+
+    base = tmp_path_factory.mktemp("sample")
+    generate_sample(base, scale=1, seed=0)
+    return base
+
+
+def copy_sample(sample: Path, base: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Put the sample's downloads in `base` and judge freshness as of the sample's end."""
+    shutil.copytree(sample / "raw-download", base / "raw-download", dirs_exist_ok=True)
+    report = json.loads((sample / "sample-report.json").read_text(encoding="utf-8"))
+    monkeypatch.setenv(FRESHNESS_AS_OF_ENV, report["end"])
+    return report

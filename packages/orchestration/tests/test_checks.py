@@ -1,0 +1,95 @@
+"""`row_count` and `freshness` on a small hand-made warehouse, and their verdict rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import duckdb
+import pytest
+from orchestration.dbt_project import relation_name
+from orchestration.defs.checks import (
+    evaluate_freshness,
+    evaluate_row_counts,
+    freshness,
+    row_count,
+)
+
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+
+def unified_table(base: Path, rows: list[tuple[str, datetime]]) -> None:
+    """`stg_unified_impressions` where dbt would put it, with (publisher, impression_time) rows."""
+    database, schema, table = (
+        p.strip('"') for p in relation_name("stg_unified_impressions").split(".")
+    )
+    with duckdb.connect(str(base / f"{database}.duckdb")) as con:
+        con.execute(f"create schema if not exists {schema}")
+        con.execute(f"create table {schema}.{table} (publisher varchar, impression_time timestamp)")
+        con.executemany(
+            f"insert into {schema}.{table} values (?, ?)",
+            [(p, t.astimezone(UTC).replace(tzinfo=None)) for p, t in rows],
+        )
+
+
+def rows(counts: dict[str, int], newest: datetime) -> list[tuple[str, datetime]]:
+    return [(p, newest - timedelta(minutes=i)) for p, n in counts.items() for i in range(n)]
+
+
+def metadata(result: dg.AssetCheckResult) -> dict[str, Any]:
+    return {k: v.value for k, v in result.metadata.items()}
+
+
+def test_row_count_names_a_missing_publisher() -> None:
+    result = evaluate_row_counts({"ebnerd": 500, "mind": 500}, minimum=100)
+    assert not result.passed
+    assert "adressa: no rows" in result.description
+    assert metadata(result)["rows/adressa"] == 0
+    assert metadata(result)["missing_publishers"] == ["adressa"]
+
+
+def test_row_count_fails_a_thin_publisher_and_passes_a_full_set() -> None:
+    thin = evaluate_row_counts({"ebnerd": 500, "adressa": 99, "mind": 500}, minimum=100)
+    assert not thin.passed
+    assert "adressa: 99 rows < 100" in thin.description
+    assert evaluate_row_counts({"ebnerd": 100, "adressa": 100, "mind": 100}, minimum=100).passed
+
+
+def test_freshness_budget_is_measured_per_publisher() -> None:
+    budget = timedelta(hours=48)
+    newest = {"ebnerd": NOW - timedelta(hours=1), "mind": NOW - timedelta(hours=49)}
+    result = evaluate_freshness(newest, NOW, budget)
+    assert not result.passed
+    assert result.description.startswith("mind: newest impression 49.0 h old")
+    assert metadata(result)["age_hours/ebnerd"] == 1.0
+    assert evaluate_freshness({"mind": NOW - timedelta(hours=47)}, NOW, budget).passed
+    assert not evaluate_freshness({}, NOW, budget).passed
+
+
+def test_row_count_check_reads_the_warehouse(
+    data_dir: Path, dbt_manifest: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unified_table(data_dir, rows({"ebnerd": 3, "adressa": 5, "mind": 4}, NOW))
+    monkeypatch.setenv("NEWSREC_MIN_ROWS_PER_PUBLISHER", "4")
+    result = row_count()
+    assert not result.passed
+    assert metadata(result)["rows/ebnerd"] == 3
+    assert "ebnerd: 3 rows < 4" in result.description
+    monkeypatch.setenv("NEWSREC_MIN_ROWS_PER_PUBLISHER", "3")
+    assert row_count().passed
+
+
+def test_freshness_check_uses_the_as_of_time_and_budget(
+    data_dir: Path, dbt_manifest: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unified_table(data_dir, rows({"ebnerd": 2, "adressa": 2, "mind": 2}, NOW))
+    monkeypatch.setenv("NEWSREC_FRESHNESS_AS_OF", "2026-03-02T12:00:00Z")
+    assert freshness().passed
+    monkeypatch.setenv("NEWSREC_FRESHNESS_AS_OF", "2026-03-03T12:00:01+00:00")
+    stale = freshness()
+    assert not stale.passed
+    assert metadata(stale)["budget_hours"] == 48.0
+    monkeypatch.setenv("NEWSREC_FRESHNESS_BUDGET_HOURS", "72")
+    assert freshness().passed

@@ -1,0 +1,205 @@
+"""The code location as Dagster loads it: assets, checks, schedule, sensors and lineage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dagster as dg
+import pytest
+from orchestration.defs.assets.dbt import UNIFIED_MODEL, downstream_assets, staging_assets
+from orchestration.defs.checks import freshness, row_count
+from orchestration.translator import model_group
+
+RAW = [dg.AssetKey(["raw", p]) for p in ("ebnerd", "adressa", "mind")]
+UNIFIED = dg.AssetKey(UNIFIED_MODEL)
+
+
+def models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+
+
+def ancestors(manifest: dict[str, Any], name: str) -> set[str]:
+    """Models `name` is built from, by dbt's own dependency list."""
+    by_id = {i: n for i, n in manifest["nodes"].items() if n["resource_type"] == "model"}
+    todo = [i for i, n in by_id.items() if n["name"] == name]
+    seen: set[str] = set()
+    while todo:
+        for parent in by_id[todo.pop()]["depends_on"]["nodes"]:
+            if parent in by_id and by_id[parent]["name"] not in seen:
+                seen.add(by_id[parent]["name"])
+                todo.append(parent)
+    return seen
+
+
+def test_every_raw_asset_and_dbt_model_is_an_asset(
+    defs: dg.Definitions, dbt_manifest: dict[str, Any]
+) -> None:
+    keys = set(defs.resolve_asset_graph().get_all_asset_keys())
+    expected = set(RAW) | {dg.AssetKey(name) for name in models(dbt_manifest)}
+    assert keys == expected
+    for key in RAW:
+        spec = defs.get_assets_def(key).specs_by_key[key]
+        assert spec.group_name == "raw"
+        assert spec.automation_condition is None
+
+
+def test_groups_follow_the_model_folders(
+    defs: dg.Definitions, dbt_manifest: dict[str, Any]
+) -> None:
+    groups = {s.key: s.group_name for s in defs.resolve_all_asset_specs()}
+    for name, node in models(dbt_manifest).items():
+        assert groups[dg.AssetKey(name)] == model_group(node["fqn"], name)
+    assert groups[UNIFIED] == "unified"
+    assert {"staging", "unified", "marts", "editorial"} <= set(groups.values())
+
+
+@pytest.mark.parametrize(
+    ("fqn", "group"),
+    [
+        (["newsrec", "staging", "mind", "stg_mind__news"], "staging"),
+        (["newsrec", "staging", "stg_unified_impressions"], "unified"),
+        (["newsrec", "unified", "stg_unified_articles"], "unified"),
+        (["newsrec", "marts", "dim_users"], "marts"),
+        (["newsrec", "editorial", "editorial_category_mix"], "editorial"),
+    ],
+)
+def test_model_group(fqn: list[str], group: str) -> None:
+    assert model_group(fqn, fqn[-1]) == group
+
+
+def test_lineage_runs_from_each_publisher_through_the_unified_model(
+    defs: dg.Definitions, dbt_manifest: dict[str, Any]
+) -> None:
+    graph = defs.resolve_asset_graph()
+    upstream_of_unified = dg.AssetSelection.assets(UNIFIED).upstream().resolve(graph)
+    assert set(RAW) <= upstream_of_unified
+    after = {
+        dg.AssetKey(n)
+        for n, node in models(dbt_manifest).items()
+        if model_group(node["fqn"], n) in ("marts", "editorial")
+    }
+    assert after, "the project has marts and editorial models"
+    unified_models = dg.AssetSelection.assets(UNIFIED, dg.AssetKey("stg_unified_articles"))
+    assert after <= unified_models.downstream().resolve(graph)
+    upstream_of_articles = dg.AssetSelection.assets("stg_unified_articles").upstream()
+    assert set(RAW) <= upstream_of_articles.resolve(graph)
+    # dbt sources resolve to the raw assets, never to stray external keys
+    for key in graph.get_all_asset_keys():
+        assert graph.get(key).is_materializable, key
+
+
+def test_dbt_assets_are_split_at_the_unified_model(dbt_manifest: dict[str, Any]) -> None:
+    """Snapshot of the split: the first op is exactly the unified model and its ancestors."""
+    first = {k.to_user_string() for k in staging_assets().keys}
+    second = {k.to_user_string() for k in downstream_assets().keys}
+    assert first == {UNIFIED_MODEL} | ancestors(dbt_manifest, UNIFIED_MODEL)
+    assert second == set(models(dbt_manifest)) - first
+    assert staging_assets().op.pool == downstream_assets().op.pool == "duckdb_warehouse"
+
+
+def test_checks_on_the_unified_model_are_blocking(
+    defs: dg.Definitions, dbt_manifest: dict[str, Any]
+) -> None:
+    graph = defs.resolve_asset_graph()
+    ours = {dg.AssetCheckKey(UNIFIED, "row_count"), dg.AssetCheckKey(UNIFIED, "freshness")}
+    assert ours <= graph.asset_check_keys
+    for key in ours:
+        assert graph.get_check_spec(key).blocking
+    assert row_count.op.pool == freshness.op.pool == "duckdb_warehouse"
+    tests = [
+        n
+        for n in dbt_manifest["nodes"].values()
+        if n["resource_type"] == "test" and n.get("attached_node")
+    ]
+    assert tests, "the dbt project has data tests"
+    names = {k.name for k in graph.asset_check_keys}
+    assert {t["name"] for t in tests} <= names
+
+
+def test_schedule_refreshes_the_whole_graph_daily(defs: dg.Definitions) -> None:
+    schedule = defs.resolve_schedule_def("daily_refresh")
+    assert schedule.cron_schedule == "0 3 * * *"
+    assert schedule.execution_timezone == "UTC"
+    graph = defs.resolve_asset_graph()
+    job = defs.resolve_job_def(schedule.job_name)
+    assert set(job.asset_layer.selected_asset_keys) == set(graph.get_all_asset_keys())
+
+
+def test_sensors_are_wired(defs: dg.Definitions) -> None:
+    sensor = defs.resolve_sensor_def("raw_download_sensor")
+    job = defs.resolve_job_def(sensor.job_name)
+    assert set(job.asset_layer.selected_asset_keys) == set(RAW)
+    automation = defs.resolve_sensor_def("dbt_automation_sensor")
+    assert isinstance(automation, dg.AutomationConditionSensorDefinition)
+    assert automation.default_status == dg.DefaultSensorStatus.RUNNING
+
+
+def requested_keys(result: Any, graph: Any) -> tuple[set[dg.AssetKey], set[dg.AssetCheckKey]]:
+    assets = {k for k in graph.get_all_asset_keys() if result.get_num_requested(k)}
+    checks = {
+        r.key for r in result.results if isinstance(r.key, dg.AssetCheckKey) and r.true_subset.size
+    }
+    return assets, checks
+
+
+def materialized_everything(instance: dg.DagsterInstance, graph: Any) -> None:
+    for key in graph.get_all_asset_keys():
+        instance.report_runless_asset_event(dg.AssetMaterialization(key))
+
+
+def test_a_raw_load_refreshes_everything_downstream(defs: dg.Definitions) -> None:
+    """Declarative automation: after raw/mind lands, the unified model and its blocking checks
+    are requested together, and ticks go on until every model downstream of raw/mind is
+    refreshed; the other publishers' staging models are left alone."""
+    graph = defs.resolve_asset_graph()
+    mind = dg.AssetKey(["raw", "mind"])
+    downstream = dg.AssetSelection.assets(mind).downstream(include_self=False).resolve(graph)
+    refreshed: set[dg.AssetKey] = set()
+    with dg.DagsterInstance.ephemeral() as instance:
+        materialized_everything(instance, graph)
+        result = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+        assert result.total_requested == 0
+        instance.report_runless_asset_event(dg.AssetMaterialization(mind))
+        for tick in range(5):
+            result = dg.evaluate_automation_conditions(
+                defs=defs, instance=instance, cursor=result.cursor
+            )
+            assets, checks = requested_keys(result, graph)
+            if tick == 0:
+                assert UNIFIED in assets
+                assert {dg.AssetCheckKey(UNIFIED, n) for n in ("row_count", "freshness")} <= checks
+            if not assets:
+                break
+            refreshed |= assets
+            for key in assets:  # what the requested run would record
+                instance.report_runless_asset_event(dg.AssetMaterialization(key))
+            for check in checks:
+                instance.report_runless_asset_event(
+                    dg.AssetCheckEvaluation(
+                        asset_key=check.asset_key, check_name=check.name, passed=True
+                    )
+                )
+    assert refreshed == downstream
+
+
+def test_a_failed_blocking_check_holds_the_marts_back(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    below = dg.AssetSelection.assets(UNIFIED).downstream(include_self=False).resolve(graph)
+    with dg.DagsterInstance.ephemeral() as instance:
+        materialized_everything(instance, graph)
+        result = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+        instance.report_runless_asset_event(dg.AssetMaterialization(UNIFIED))
+        instance.report_runless_asset_event(
+            dg.AssetCheckEvaluation(
+                asset_key=UNIFIED,
+                check_name="row_count",
+                passed=False,
+                severity=dg.AssetCheckSeverity.ERROR,
+            )
+        )
+        result = dg.evaluate_automation_conditions(
+            defs=defs, instance=instance, cursor=result.cursor
+        )
+    assets, _ = requested_keys(result, graph)
+    assert below
+    assert not assets & below

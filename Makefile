@@ -14,7 +14,7 @@ SCALE ?= 1
 SEED ?= 0
 PACKAGES := ingestion transform orchestration
 
-.PHONY: help uv sync lint format test sample ingest manifest demo dev materialize dbt clean
+.PHONY: help uv sync lint format test sample ingest manifest demo dev materialize dbt bench clean
 
 help:  ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,7 +41,7 @@ test: lint  ## the whole test suite (what CI runs)
 	done
 	@if ls tests/test_*.py >/dev/null 2>&1; then echo "== workspace"; $(UV) run pytest tests -q; fi
 
-demo: sync  ## sample data if raw-download/ is empty, then the whole graph through Dagster
+demo: manifest  ## sample data if raw-download/ is empty, then the whole graph through Dagster
 	@if [ -z "$$(find "$(NEWSREC_DATA_DIR)/raw-download" -type f ! -name .gitkeep 2>/dev/null)" ]; then \
 		$(UV) run --package ingestion newsrec-sample --scale $(SCALE); \
 	fi
@@ -65,6 +65,10 @@ materialize: manifest  ## materialise SELECT=<asset> and everything it is built 
 
 dbt: sync  ## dbt on its own: make dbt ARGS="build --select staging"
 	cd packages/transform/src/transform/dbt && $(UV) run --package transform dbt $(or $(ARGS),build)
+
+bench: sync  ## the benchmark, every stage against the DuckDB floor (SCALE=100 unless given)
+	$(UV) run --package orchestration python bench/run.py \
+		--scale $(if $(filter command line environment,$(origin SCALE)),$(SCALE),100)
 
 clean:  ## remove the lake, the warehouse and dlt's working files (downloads are kept)
 	rm -rf "$(NEWSREC_DATA_DIR)/lake" "$(NEWSREC_DATA_DIR)/.dlt" "$(NEWSREC_DATA_DIR)/warehouse.duckdb"

@@ -21,10 +21,9 @@ def manifest() -> int:
 
 
 def demo() -> int:
-    """Parse the dbt project, then materialise every asset and run every check in one run."""
+    """Materialise every asset and run every check in one run (after `manifest`)."""
     from orchestration.headless import materialize
 
-    manifest()
     _sample_as_of()
     print(f"materialising the whole graph over {data_dir()}")
     summary = materialize(dg.AssetSelection.all())
@@ -57,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("manifest", help="run `dbt parse` to write the manifest Dagster loads")
-    commands.add_parser("demo", help="manifest, then every asset and check in one run")
+    commands.add_parser("demo", help="every asset and check in one run")
     pick = commands.add_parser("materialize", help="materialise +ASSET (with its checks)")
     pick.add_argument("assets", nargs="+", metavar="ASSET", help="asset key, e.g. raw/mind")
     args = parser.parse_args(argv)

@@ -1,0 +1,231 @@
+"""`make bench`: time every stage as its own process against the DuckDB-native floor.
+
+Generates the sample (not timed), then runs each stage `--repeats` times, reporting the median wall
+time and the peak resident memory of the stage's processes. Writes `<results>/latest.json` and
+`<results>/scale-<S>.json`, and prints the same as a table.
+
+Usage: python bench/run.py [--scale 100] [--repeats 3] [--work DIR] [--results DIR] [--stages a,b]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+from ingestion.config import PUBLISHERS, raw_download_dir
+from ingestion.sample import generate_sample, write_adressa_day
+from orchestration.dbt_project import prepare_manifest
+from transform import DBT_PROJECT_DIR
+
+BENCH_DIR = Path(__file__).resolve().parent
+PY = sys.executable
+DBT = str(Path(PY).with_name("dbt"))
+
+
+@dataclass(frozen=True)
+class Sample:
+    seconds: float
+    peak_rss_mb: float
+
+
+@dataclass(frozen=True)
+class Stage:
+    """What to prepare before each repeat (not timed), and the commands timed together."""
+
+    prepare: Callable[[], None]
+    commands: list[list[str]]
+
+
+def run(commands: list[list[str]], env: dict[str, str]) -> Sample:
+    """Start the commands together; wall time until all end, and the sum of their peaks (each
+    child's own peak RSS, including the descendants it waited for)."""
+    started = time.monotonic()
+    procs = [subprocess.Popen(c, env=env, stdout=subprocess.DEVNULL) for c in commands]
+    peak_kb = 0
+    failed = []
+    for proc, command in zip(procs, commands, strict=True):
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        peak_kb += usage.ru_maxrss
+        if proc.returncode:
+            failed.append(" ".join(command))
+    if failed:
+        raise SystemExit(f"stage command failed: {failed}")
+    return Sample(time.monotonic() - started, peak_kb / 1024)
+
+
+class Bench:
+    """The stages over one working data directory holding the generated sample."""
+
+    def __init__(self, work: Path, scale: float) -> None:
+        self.work = work
+        self.scale = scale
+        self.env = {**os.environ, "NEWSREC_DATA_DIR": str(work), "PYTHONWARNINGS": "ignore"}
+        self.new_days = raw_download_dir("adressa", work) / "new-days"
+
+    def ensure_sample(self) -> dict:
+        """The sample at this scale, generated once and reused by later runs."""
+        report = self.work / "sample-report.json"
+        if report.exists():
+            existing = json.loads(report.read_text(encoding="utf-8"))
+            if existing["scale"] == self.scale:
+                return existing
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.work.mkdir(parents=True)
+        return generate_sample(self.work, scale=self.scale, seed=0)
+
+    def stages(self) -> dict[str, Stage]:
+        project = str(DBT_PROJECT_DIR)
+        stages = {
+            f"ingest_{p}": Stage(lambda p=p: self.reset(p), self.ingest(p)) for p in PUBLISHERS
+        }
+        stages["ingest_total"] = Stage(lambda: self.reset(*PUBLISHERS), self.ingest(*PUBLISHERS))
+        stages["floor_duckdb"] = Stage(
+            lambda: None, [[PY, str(BENCH_DIR / "floor.py"), str(self.work)]]
+        )
+        stages["dbt_build"] = Stage(
+            self.landed_lake_without_warehouse,
+            [[DBT, "build", "--project-dir", project, "--profiles-dir", project, "--quiet"]],
+        )
+        stages["end_to_end"] = Stage(
+            lambda: self.reset(*PUBLISHERS, warehouse=True),
+            [[PY, "-m", "orchestration", "demo"]],
+        )
+        stages["import_defs"] = Stage(
+            lambda: None,
+            [[PY, "-c", "from orchestration.definitions import defs; defs()"]],
+        )
+        # last: it leaves the extra day in the landing zone until the next reset
+        stages["ingest_adressa_add_day"] = Stage(self.one_more_adressa_day, self.ingest("adressa"))
+        return stages
+
+    def ingest(self, *publishers: str) -> list[list[str]]:
+        """One `newsrec-ingest` process per publisher, as Dagster runs the raw assets."""
+        return [[PY, "-m", "ingestion.cli", p, "--data-dir", str(self.work)] for p in publishers]
+
+    def reset(self, *publishers: str, warehouse: bool = False) -> None:
+        """Forget what was landed (the downloads stay), so the next load is a full one."""
+        for publisher in publishers:
+            shutil.rmtree(self.work / "lake" / f"raw_{publisher}", ignore_errors=True)
+            shutil.rmtree(
+                self.work / ".dlt" / "pipelines" / f"newsrec_{publisher}", ignore_errors=True
+            )
+        if "adressa" in publishers:
+            shutil.rmtree(self.new_days, ignore_errors=True)
+        if warehouse:
+            (self.work / "warehouse.duckdb").unlink(missing_ok=True)
+
+    def landed_lake_without_warehouse(self) -> None:
+        (self.work / "warehouse.duckdb").unlink(missing_ok=True)
+        if not all((self.work / "lake" / f"raw_{p}").exists() for p in PUBLISHERS):
+            self.reset(*PUBLISHERS)
+            run(self.ingest(*PUBLISHERS), self.env)
+
+    def one_more_adressa_day(self) -> None:
+        """A full 7-day load, then the day after the last one dropped in as a loose file."""
+        self.reset("adressa")
+        run(self.ingest("adressa"), self.env)
+        report = json.loads((self.work / "sample-report.json").read_text(encoding="utf-8"))
+        next_day = datetime.fromisoformat(report["end"]).date() + timedelta(days=1)
+        self.new_days.mkdir(parents=True)
+        write_adressa_day(self.new_days, next_day, self.scale, seed=0)
+
+    def rows(self) -> dict[str, int]:
+        path = self.work / "warehouse.duckdb"
+        if not path.exists():
+            return {}
+        with duckdb.connect(str(path), read_only=True) as con:
+            found = con.execute(
+                "select table_schema from information_schema.tables "
+                "where table_name = 'stg_unified_impressions'"
+            ).fetchall()
+            if not found:
+                return {}
+            count = con.execute(
+                f"select count(*) from {found[0][0]}.stg_unified_impressions"
+            ).fetchall()[0][0]
+        return {"stg_unified_impressions": count}
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB, "
+        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}"
+    )
+
+
+def ratio(medians: dict[str, float], numerator: str, denominator: str) -> float | None:
+    if numerator in medians and medians.get(denominator):
+        return round(medians[numerator] / medians[denominator], 2)
+    return None
+
+
+def table(result: dict) -> str:
+    lines = [f"scale {result['scale']}, median of {result['repeats']}, {result['machine']}"]
+    lines.append(f"{'stage':<24} {'median s':>9} {'peak MB':>9}")
+    for name, seconds in result["median_s"].items():
+        lines.append(f"{name:<24} {seconds:>9.2f} {result['peak_rss_mb'][name]:>9.0f}")
+    for key in ("ratio_ingest_to_floor", "ratio_add_day_to_full"):
+        lines.append(f"{key:<24} {result[key]}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=100)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=None, help="default: bench/work/scale-<S>")
+    parser.add_argument("--results", type=Path, default=BENCH_DIR / "results")
+    parser.add_argument("--stages", default="", help="comma-separated subset of the stages")
+    args = parser.parse_args(argv)
+    scale = int(args.scale) if float(args.scale).is_integer() else args.scale
+    bench = Bench((args.work or BENCH_DIR / "work" / f"scale-{scale}").resolve(), scale)
+    bench.ensure_sample()
+    prepare_manifest()
+    wanted = [s for s in args.stages.split(",") if s]
+    medians: dict[str, float] = {}
+    peaks: dict[str, float] = {}
+    for name, stage in bench.stages().items():
+        if wanted and name not in wanted:
+            continue
+        samples = []
+        for _ in range(args.repeats):
+            stage.prepare()
+            samples.append(run(stage.commands, bench.env))
+        medians[name] = round(statistics.median(s.seconds for s in samples), 3)
+        peaks[name] = round(max(s.peak_rss_mb for s in samples), 1)
+        print(f"{name:<24} {medians[name]:>9.2f} s {peaks[name]:>9.0f} MB", flush=True)
+    result = {
+        "scale": scale,
+        "repeats": args.repeats,
+        "date": date.today().isoformat(),
+        "median_s": medians,
+        "peak_rss_mb": peaks,
+        "rows": bench.rows(),
+        "ratio_ingest_to_floor": ratio(medians, "ingest_total", "floor_duckdb"),
+        "ratio_add_day_to_full": ratio(medians, "ingest_adressa_add_day", "ingest_adressa"),
+        "machine": machine(),
+    }
+    args.results.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(result, indent=2) + "\n"
+    (args.results / "latest.json").write_text(text, encoding="utf-8")
+    (args.results / f"scale-{scale}.json").write_text(text, encoding="utf-8")
+    print(table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""`make bench` at scale 1, once per stage: every stage runs and the results file is complete.
+No timing is asserted: speed is judged by the benchmark itself, on a quiet machine."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "run.py"
+STAGES = (
+    "ingest_total",
+    "ingest_mind",
+    "ingest_ebnerd",
+    "ingest_adressa",
+    "floor_duckdb",
+    "dbt_build",
+    "end_to_end",
+    "import_defs",
+    "ingest_adressa_add_day",
+)
+
+
+def test_every_stage_runs_and_is_reported(tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    subprocess.run(
+        [
+            sys.executable,
+            str(BENCH),
+            "--scale",
+            "1",
+            "--repeats",
+            "1",
+            "--work",
+            str(tmp_path / "work"),
+            "--results",
+            str(results),
+        ],
+        check=True,
+    )
+    report = json.loads((results / "scale-1.json").read_text(encoding="utf-8"))
+    assert report == json.loads((results / "latest.json").read_text(encoding="utf-8"))
+    assert report["scale"] == 1
+    for key in ("median_s", "peak_rss_mb"):
+        assert set(report[key]) == set(STAGES)
+        assert all(value > 0 for value in report[key].values())
+    sample = json.loads((tmp_path / "work" / "sample-report.json").read_text(encoding="utf-8"))
+    expected = sum(p["candidates"] for p in sample["publishers"].values())
+    assert report["rows"] == {"stg_unified_impressions": expected}
+    assert report["ratio_ingest_to_floor"] > 0
+    assert report["ratio_add_day_to_full"] > 0
+    assert report["machine"]

@@ -1,18 +1,21 @@
 """Find the files in a publisher's landing folder and the members inside its archives.
 
-Archives are read in place (zip members opened directly, tar.gz streamed); loose files extracted
-from them are read the same way. macOS and download junk is ignored by name.
+Archives are read in place (zip members opened directly, tar.gz streamed and inflated in a
+background thread, see `inflate`); loose files extracted from them are read the same way. macOS
+and download junk is ignored by name.
 """
 
 from __future__ import annotations
 
 import tarfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
+
+from ingestion.inflate import GZIP_MAGIC, GzipReader, MemberStream
 
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
 IN_PROGRESS_SUFFIXES = (".part", ".crdownload", ".tmp", ".download")
@@ -103,7 +106,7 @@ def zip_names(source: SourceFile) -> list[str]:
         ]
 
 
-def iter_members(source: SourceFile) -> Iterator[Member]:
+def iter_members(source: SourceFile) -> Generator[Member, None, None]:
     """Members of an archive in archive order (tar is streamed, so read each before the next)."""
     name = source.rel.lower()
     if name.endswith(".zip"):
@@ -113,16 +116,45 @@ def iter_members(source: SourceFile) -> Iterator[Member]:
                     continue
                 yield Member(source, info.filename, _zip_opener(archive, info))
     elif name.endswith((".tar.gz", ".tgz", ".tar")):
-        with tarfile.open(source.path, mode="r|*") as archive:
-            for entry in archive:
-                if not entry.isfile() or is_junk(entry.name):
-                    continue
-                stream = archive.extractfile(entry)
-                if stream is None:
-                    continue
-                yield Member(source, entry.name, _stream_opener(stream))
+        yield from _tar_members(source)
     else:
         yield Member(source, source.rel, lambda: open(source.path, "rb"))  # noqa: SIM115
+
+
+def _tar_members(source: SourceFile) -> Iterator[Member]:
+    """gzip is inflated in a background thread (the common case, and the slow one); anything
+    else goes through tarfile's own stream, which detects the compression."""
+    with source.path.open("rb") as file:
+        gzipped = file.read(2) == GZIP_MAGIC
+    if not gzipped:
+        with tarfile.open(source.path, mode="r|*") as archive:
+            yield from _regular_members(source, archive, archive.extractfile)
+        return
+    with GzipReader(source.path) as stream, tarfile.TarFile(fileobj=stream) as archive:
+        yield from _regular_members(source, archive, lambda e: _member_stream(archive, stream, e))
+        stream.check_end()
+
+
+def _regular_members(
+    source: SourceFile,
+    archive: tarfile.TarFile,
+    extract: Callable[[tarfile.TarInfo], IO[bytes] | None],
+) -> Iterator[Member]:
+    for entry in archive:
+        if not entry.isfile() or is_junk(entry.name):
+            continue
+        stream = extract(entry)
+        if stream is not None:
+            yield Member(source, entry.name, _stream_opener(stream))
+
+
+def _member_stream(
+    archive: tarfile.TarFile, stream: GzipReader, entry: tarfile.TarInfo
+) -> IO[bytes] | None:
+    """A plain member is read straight from the stream; a sparse one needs tarfile's map."""
+    if entry.sparse is not None:
+        return archive.extractfile(entry)
+    return MemberStream(stream, entry.size)  # type: ignore[return-value]
 
 
 def _zip_opener(

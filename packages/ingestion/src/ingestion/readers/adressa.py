@@ -1,6 +1,8 @@
 """Adressa: one JSON event per line in daily files. Blocks of lines are parsed by pyarrow with an
-explicit schema; only a block that fails is re-read line by line to find, skip and count the bad
-lines (the real files hold the odd truncated line). Too many bad lines fail the member."""
+explicit schema. A block that fails, or whose row count is not its line count (a blank line, two
+objects on one line), is cut into parts that are parsed again, down to a few lines that are checked
+one by one: only the bad lines are skipped and counted (the real files hold the odd truncated
+line), and the rest of the block still goes through pyarrow. Too many bad lines fail the member."""
 
 from __future__ import annotations
 
@@ -8,14 +10,14 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from itertools import pairwise
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from ingestion.errors import BadInputError
-from ingestion.readers.provenance import Origin, consecutive, with_provenance
+from ingestion.readers.provenance import BATCH_ROWS, Origin, consecutive, with_provenance
 
 _GROUP = pa.struct([("count", pa.int64()), ("group", pa.string()), ("weight", pa.float64())])
 _PROFILE = pa.struct([("item", pa.string()), ("groups", pa.list_(_GROUP))])
@@ -50,7 +52,13 @@ EVENT_SCHEMA = pa.schema(
 )
 REQUIRED = ("eventId", "time", "userId", "url")
 MAX_BAD_FRACTION = 0.001
-BLOCK_BYTES = 32 << 20
+BLOCK_BYTES = 16 << 20
+READ_BYTES = 4 << 20
+SPLIT_PARTS = 8
+FEW_LINES = 64
+
+Parsed = tuple[pa.Table, pa.Array]
+"""Events and the line number of each."""
 
 
 @dataclass
@@ -67,16 +75,28 @@ class BadLines:
             self.lines.append(line)
 
 
-def read_events(stream: IO[bytes], origin: Origin, bad: BadLines) -> Iterator[pa.Table]:
-    """Yield event tables; raise if more than 0.1% of the member's lines are bad."""
+def read_events(stream: io.BufferedIOBase, origin: Origin, bad: BadLines) -> Iterator[pa.Table]:
+    """Yield event tables of at least BATCH_ROWS rows; raise if more than 0.1% of the member's
+    lines are bad."""
     first_line = 1
+    pending: list[pa.Table] = []
+    rows = 0
     for block in _line_blocks(stream):
         line_count = block.count(b"\n")
-        table, kept = _parse_block(block, first_line, origin, bad)
-        if table.num_rows:
-            yield with_provenance(table, origin, kept)
+        for events, numbers in _parse_span(
+            block, 0, len(block), first_line, line_count, origin, bad
+        ):
+            kept, kept_numbers = _drop_incomplete(events, numbers, bad)
+            if kept.num_rows:
+                pending.append(with_provenance(kept, origin, kept_numbers))
+                rows += kept.num_rows
         first_line += line_count
         bad.total += line_count
+        if rows >= BATCH_ROWS:
+            yield pa.concat_tables(pending)
+            pending, rows = [], 0
+    if pending:
+        yield pa.concat_tables(pending)
     if bad.total and bad.count / bad.total > MAX_BAD_FRACTION:
         raise BadInputError(
             origin.source_file,
@@ -87,43 +107,70 @@ def read_events(stream: IO[bytes], origin: Origin, bad: BadLines) -> Iterator[pa
         )
 
 
-def _line_blocks(stream: IO[bytes]) -> Iterator[bytes]:
-    """Blocks of whole lines, each ending in a newline."""
-    rest = b""
-    while chunk := stream.read(BLOCK_BYTES):
-        data = rest + chunk
-        cut = data.rfind(b"\n") + 1
-        if cut:
-            yield data[:cut]
-            rest = data[cut:]
+def _line_blocks(stream: io.BufferedIOBase) -> Iterator[bytes]:
+    """Blocks of whole lines, each ending in a newline, joined once from the chunks read."""
+    pieces: list[bytes | memoryview] = []
+    size = 0
+    while chunk := stream.read1(READ_BYTES):
+        size += len(chunk)
+        if size >= BLOCK_BYTES and (cut := chunk.rfind(b"\n") + 1):
+            pieces.append(memoryview(chunk)[:cut])
+            yield b"".join(pieces)
+            pieces = [memoryview(chunk)[cut:]]
+            size = len(chunk) - cut
         else:
-            rest = data
-    if rest.strip():
-        yield rest + b"\n"
+            pieces.append(chunk)
+    tail = b"".join(pieces)
+    end = tail.rfind(b"\n") + 1
+    if tail[end:].strip():
+        yield tail + b"\n"
+    elif end:
+        yield tail[:end]
 
 
-def _parse_block(
-    block: bytes, first_line: int, origin: Origin, bad: BadLines
-) -> tuple[pa.Table, pa.Array]:
-    """Fast path: the whole block at once. Returns the table and the line number of each row."""
-    if b"\n\n" not in block and not block.startswith(b"\n"):
-        try:
-            table = _read(block)
-        except pa.ArrowInvalid:
-            pass
-        else:
-            numbers = consecutive(first_line, table.num_rows)
-            return _drop_incomplete(table, numbers, bad)
-    return _parse_lines(block, first_line, origin, bad)
+def _parse_span(
+    block: bytes,
+    start: int,
+    end: int,
+    first_line: int,
+    line_count: int,
+    origin: Origin,
+    bad: BadLines,
+) -> list[Parsed]:
+    """The lines in `block[start:end]`: at once if pyarrow reads them as one event per line,
+    else part by part."""
+    try:
+        events = _read(pa.py_buffer(block).slice(start, end - start))
+    except pa.ArrowInvalid:
+        events = None
+    if events is not None and events.num_rows == line_count:
+        return [(events, consecutive(first_line, line_count))]
+    cuts = _cuts(block, start, end)
+    if line_count <= FEW_LINES or len(cuts) < 3:
+        return [_parse_lines(block[start:end], first_line, origin, bad)]
+    parsed: list[Parsed] = []
+    for part_start, part_end in pairwise(cuts):
+        part_lines = block.count(b"\n", part_start, part_end)
+        parsed += _parse_span(block, part_start, part_end, first_line, part_lines, origin, bad)
+        first_line += part_lines
+    return parsed
 
 
-def _parse_lines(
-    block: bytes, first_line: int, origin: Origin, bad: BadLines
-) -> tuple[pa.Table, pa.Array]:
-    """Slow path for a block that failed: keep the lines that are JSON objects, count the rest."""
+def _cuts(block: bytes, start: int, end: int) -> list[int]:
+    """Line boundaries that cut `block[start:end]` into about SPLIT_PARTS parts of equal size."""
+    cuts = [start]
+    for part in range(1, SPLIT_PARTS):
+        cut = block.find(b"\n", start + (end - start) * part // SPLIT_PARTS, end) + 1
+        if cuts[-1] < cut < end:
+            cuts.append(cut)
+    return [*cuts, end]
+
+
+def _parse_lines(span: bytes, first_line: int, origin: Origin, bad: BadLines) -> Parsed:
+    """A few lines, one by one: keep the JSON objects, count the rest, skip blank lines."""
     good: list[bytes] = []
     numbers: list[int] = []
-    for offset, line in enumerate(block.split(b"\n")[:-1]):
+    for offset, line in enumerate(span.split(b"\n")[:-1]):
         if not line.strip():
             continue
         try:
@@ -139,22 +186,29 @@ def _parse_lines(
     if not good:
         return EVENT_SCHEMA.empty_table(), pa.array([], pa.int64())
     try:
-        table = _read(b"\n".join(good) + b"\n")
+        events = _read(pa.py_buffer(b"\n".join(good) + b"\n"))
     except pa.ArrowInvalid as error:
-        last_line = first_line + block.count(b"\n") - 1
+        culprit = next(
+            (n for line, n in zip(good, numbers, strict=True) if not _readable(line)), None
+        )
         raise BadInputError(
             origin.source_file,
             origin.member,
-            first_line,
-            f"events in lines {first_line}-{last_line} do not match "
-            f"the Adressa event schema: {error}",
+            culprit or numbers[0],
+            f"event does not match the Adressa event schema: {error}",
         ) from error
-    return _drop_incomplete(table, pa.array(numbers, pa.int64()), bad)
+    return events, pa.array(numbers, pa.int64())
 
 
-def _drop_incomplete(
-    table: pa.Table, numbers: pa.Array, bad: BadLines
-) -> tuple[pa.Table, pa.Array]:
+def _readable(line: bytes) -> bool:
+    try:
+        _read(pa.py_buffer(line))
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _drop_incomplete(table: pa.Table, numbers: pa.Array, bad: BadLines) -> Parsed:
     """Events without eventId, time, userId or url are not events: count and skip them."""
     complete = pc.and_kleene(
         pc.and_kleene(pc.is_valid(table["eventId"]), pc.is_valid(table["time"])),
@@ -167,9 +221,9 @@ def _drop_incomplete(
     return table.filter(complete), pc.filter(numbers, complete)
 
 
-def _read(data: bytes) -> pa.Table:
+def _read(data: pa.Buffer) -> pa.Table:
     return pajson.read_json(
-        io.BytesIO(data),
+        pa.BufferReader(data),
         read_options=pajson.ReadOptions(block_size=4 << 20),
         parse_options=pajson.ParseOptions(
             explicit_schema=EVENT_SCHEMA, unexpected_field_behavior="ignore"

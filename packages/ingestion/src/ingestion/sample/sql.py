@@ -68,7 +68,8 @@ def text(
     if order_by is not None:
         key = table.column(order_by)
         if not pc.all(pc.less_equal(key[:-1], key[1:])).as_py():
-            lines = lines.take(pc.sort_indices(key))
+            # 64-bit offsets: a large day's text is more than 2 GiB once gathered in one array
+            lines = lines.cast(pa.large_string()).take(pc.sort_indices(key))
     return string_buffers(lines.chunks)
 
 

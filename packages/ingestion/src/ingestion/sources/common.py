@@ -7,7 +7,7 @@ import tarfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ import dlt
 import pyarrow as pa
 from dlt.extract.resource import DltResource
 
+from ingestion.ahead import read_ahead
 from ingestion.discover import Member, SourceFile, iter_members, zip_names
 from ingestion.errors import BadInputError
 from ingestion.inventory import INVENTORY_TABLE, Entry
@@ -58,19 +59,21 @@ def table_resource(
     log: RunLog,
     columns: dict[str, Any] | None = None,
 ) -> DltResource:
-    """A resource yielding the Arrow tables of every member that belongs to `table`."""
+    """A resource yielding the Arrow tables of every member that belongs to `table`, each read
+    one table ahead in a background thread while dlt writes the previous one."""
 
     def rows() -> Iterator[pa.Table]:
         for source in files:
             member_name = None
             try:
-                for member in iter_members(source):
-                    member_name = member.name
-                    found = classify(member)
-                    if found is None:
-                        log.unknown.add(f"{source.rel} :: {member.name}")
-                    elif found[0] == table:
-                        yield from read(member, table, found[1], log)
+                with closing(iter_members(source)) as members:
+                    for member in members:
+                        member_name = member.name
+                        found = classify(member)
+                        if found is None:
+                            log.unknown.add(f"{source.rel} :: {member.name}")
+                        elif found[0] == table:
+                            yield from read_ahead(read(member, table, found[1], log))
             except _UNREADABLE as error:
                 raise BadInputError(
                     source.rel, member_name, None, f"cannot read: {error}"

@@ -2,25 +2,26 @@
 -- share of impressions, per publisher and week.
 with
 
-impressions as (
+category_days as (
 
-    select * from {{ ref('fct_impressions') }}
-    where clicked is not null
+    -- already aggregated per publisher, category and day: a few hundred rows, not every candidate
+    select * from {{ ref('mart_category_daily') }}
 
 ),
 
 weekly as (
 
+    -- only labeled impressions count: those where a click could have been recorded
     select
         publisher,
-        cast(date_trunc('week', impression_time) as date) as week_start,
-        coalesce(article_category, 'unknown') as category,
-        count(*) as impressions,
-        count(*) filter (where clicked) as clicks
+        cast(date_trunc('week', impression_date) as date) as week_start,
+        category,
+        cast(sum(labeled_impressions) as bigint) as impressions,
+        cast(sum(clicks) as bigint) as clicks
 
-    from impressions
-    group by publisher, cast(date_trunc('week', impression_time) as date),
-        coalesce(article_category, 'unknown')
+    from category_days
+    group by publisher, cast(date_trunc('week', impression_date) as date), category
+    having sum(labeled_impressions) > 0
 
 ),
 

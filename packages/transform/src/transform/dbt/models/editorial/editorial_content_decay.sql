@@ -11,12 +11,13 @@ impressions as (
 
 by_age as (
 
+    -- articles are counted within a publisher, so their ids suffice
     select
         publisher,
         cast(floor(hours_since_publication) as integer) as hours_since_publication,
         count(*) as impressions,
         count(*) filter (where clicked) as clicks,
-        count(distinct article_key) as unique_articles
+        count(distinct article_id) as unique_articles
 
     from impressions
     group by publisher, cast(floor(hours_since_publication) as integer)

@@ -3,25 +3,29 @@ with
 
 impressions as (
 
-    select * from {{ ref('fct_impressions') }}
+    select * from {{ ref('stg_unified_impressions') }}
     where clicked is not null
+
+),
+
+articles as (
+
+    select * from {{ ref('dim_articles') }}
 
 ),
 
 daily as (
 
+    -- grouped on (publisher, article_id); titles are looked up for the winners only, below
     select
         publisher,
-        impression_date,
-        article_key,
+        cast(impression_time as date) as impression_date,
         article_id,
-        any_value(article_title) as title,
-        any_value(article_category) as category,
         count(*) filter (where clicked) as clicks,
         count(*) as impressions
 
     from impressions
-    group by publisher, impression_date, article_key, article_id
+    group by publisher, cast(impression_time as date), article_id
 
 ),
 
@@ -38,7 +42,34 @@ ranked as (
     from daily
     where clicks > 0
 
+),
+
+top_ten as (
+
+    select * from ranked
+    where rank <= 10
+
+),
+
+described as (
+
+    select
+        top_ten.publisher,
+        top_ten.impression_date,
+        top_ten.publisher || ':' || top_ten.article_id as article_key,
+        top_ten.article_id,
+        articles.title,
+        articles.category,
+        top_ten.clicks,
+        top_ten.impressions,
+        top_ten.ctr,
+        top_ten.rank
+
+    from top_ten
+    left join articles
+        on top_ten.publisher = articles.publisher
+        and top_ten.article_id = articles.article_id
+
 )
 
-select * from ranked
-where rank <= 10
+select * from described

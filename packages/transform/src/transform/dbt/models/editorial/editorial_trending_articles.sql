@@ -2,9 +2,16 @@
 -- each publisher's latest impression (the data may be a historical release).
 with
 
-impressions as (
+-- not materialized: read twice below, a plain CTE would be copied in full before either read
+impressions as not materialized (
 
-    select * from {{ ref('fct_impressions') }}
+    select * from {{ ref('stg_unified_impressions') }}
+
+),
+
+articles as (
+
+    select * from {{ ref('dim_articles') }}
 
 ),
 
@@ -23,10 +30,7 @@ windowed as (
 
     select
         impressions.publisher,
-        impressions.article_key,
         impressions.article_id,
-        impressions.article_title,
-        impressions.article_category,
         impressions.clicked,
         publisher_clock.as_of,
         impressions.impression_time > publisher_clock.as_of - interval 24 hour as is_last_24h
@@ -40,18 +44,16 @@ windowed as (
 
 compared as (
 
+    -- grouped on (publisher, article_id); titles are looked up per article below
     select
         publisher,
-        article_key,
         article_id,
-        any_value(article_title) as title,
-        any_value(article_category) as category,
         any_value(as_of) as as_of,
         count(*) filter (where clicked and is_last_24h) as clicks_last_24h,
         count(*) filter (where clicked and not is_last_24h) as clicks_previous_24h
 
     from windowed
-    group by publisher, article_key, article_id
+    group by publisher, article_id
 
 ),
 
@@ -68,6 +70,27 @@ ranked as (
     from compared
     where clicks_last_24h > clicks_previous_24h
 
+),
+
+described as (
+
+    select
+        ranked.publisher,
+        ranked.publisher || ':' || ranked.article_id as article_key,
+        ranked.article_id,
+        articles.title,
+        articles.category,
+        ranked.as_of,
+        ranked.clicks_last_24h,
+        ranked.clicks_previous_24h,
+        ranked.click_rise,
+        ranked.rank
+
+    from ranked
+    left join articles
+        on ranked.publisher = articles.publisher
+        and ranked.article_id = articles.article_id
+
 )
 
-select * from ranked
+select * from described

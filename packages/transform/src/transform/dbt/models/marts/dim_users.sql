@@ -4,26 +4,56 @@ with
 
 impressions as (
 
-    select * from {{ ref('fct_impressions') }}
+    select * from {{ ref('stg_unified_impressions') }}
+
+),
+
+user_datasets as (
+
+    -- one row per user and dataset first, so that counting datasets below is a plain count: a
+    -- count(distinct) next to the other aggregates would copy every candidate row aside first
+    select
+        publisher,
+        user_id,
+        dataset,
+        min(impression_time) as first_seen_at,
+        max(impression_time) as last_seen_at,
+        -- every impression has exactly one candidate at position 0 (positions are 0-based and
+        -- (impression_key, position) is unique), so this counts distinct impressions
+        count(*) filter (where position = 0) as impressions,
+        count(*) as candidates,
+        count(*) filter (where clicked) as clicks
+
+    from impressions
+    group by publisher, user_id, dataset
 
 ),
 
 users as (
 
     select
-        user_key,
         publisher,
         user_id,
-        min(impression_time) as first_seen_at,
-        max(impression_time) as last_seen_at,
-        count(distinct impression_key) as impressions,
-        count(*) as candidates,
-        count(*) filter (where clicked) as clicks,
-        count(distinct dataset) as datasets
+        min(first_seen_at) as first_seen_at,
+        max(last_seen_at) as last_seen_at,
+        cast(sum(impressions) as bigint) as impressions,
+        cast(sum(candidates) as bigint) as candidates,
+        cast(sum(clicks) as bigint) as clicks,
+        count(*) as datasets
 
-    from impressions
-    group by user_key, publisher, user_id
+    from user_datasets
+    group by publisher, user_id
+
+),
+
+keyed as (
+
+    select
+        publisher || ':' || user_id as user_key,
+        *
+
+    from users
 
 )
 
-select * from users
+select * from keyed

@@ -2,41 +2,76 @@
 -- users and mean dwell time on click.
 with
 
-impressions as (
+-- not materialized: read twice below, a plain CTE would be copied in full before either read
+impressions as not materialized (
 
-    select * from {{ ref('fct_impressions') }}
+    select * from {{ ref('stg_unified_impressions') }}
+
+),
+
+articles as (
+
+    select * from {{ ref('dim_articles') }}
 
 ),
 
 performance as (
 
+    -- grouped on (publisher, article_id); the title and category are looked up per article below,
+    -- not carried through the aggregation row by row
     select
-        article_key,
         publisher,
         article_id,
-        any_value(article_title) as title,
-        any_value(article_category) as category,
         count(*) as impressions,
         count(clicked) as labeled_impressions,
         count(*) filter (where clicked) as clicks,
-        count(distinct user_key) as unique_users,
         avg(dwell_time_s) filter (where clicked) as mean_dwell_time_s,
         min(impression_time) as first_shown_at,
         max(impression_time) as last_shown_at
 
     from impressions
-    group by article_key, publisher, article_id
+    group by publisher, article_id
 
 ),
 
-rated as (
+audience as (
+
+    -- a pass of its own: next to the other aggregates, the distinct count would have DuckDB copy
+    -- every candidate row aside first (tens of millions of rows at scale 400, spilled to disk)
+    select
+        publisher,
+        article_id,
+        count(distinct user_id) as unique_users
+
+    from impressions
+    group by publisher, article_id
+
+),
+
+described as (
 
     select
-        * exclude (labeled_impressions),
-        clicks / nullif(labeled_impressions, 0) as ctr
+        performance.publisher || ':' || performance.article_id as article_key,
+        performance.publisher,
+        performance.article_id,
+        articles.title,
+        articles.category,
+        performance.impressions,
+        performance.clicks,
+        audience.unique_users,
+        performance.mean_dwell_time_s,
+        performance.first_shown_at,
+        performance.last_shown_at,
+        performance.clicks / nullif(performance.labeled_impressions, 0) as ctr
 
     from performance
+    inner join audience
+        on performance.publisher = audience.publisher
+        and performance.article_id = audience.article_id
+    left join articles
+        on performance.publisher = articles.publisher
+        and performance.article_id = articles.article_id
 
 )
 
-select * from rated
+select * from described

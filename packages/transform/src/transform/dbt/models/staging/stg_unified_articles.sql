@@ -1,4 +1,6 @@
 -- Every publisher's article catalogue in one schema, one row per (publisher, article_id).
+{{ config(materialized='table') }}
+
 with
 
 mind as (

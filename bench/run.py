@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import platform
 import shutil
@@ -19,9 +20,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 from ingestion.config import PUBLISHERS, raw_download_dir
@@ -31,6 +34,7 @@ from transform import DBT_PROJECT_DIR
 BENCH_DIR = Path(__file__).resolve().parent
 PY = sys.executable
 DBT = str(Path(PY).with_name("dbt"))
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,14 @@ def run(commands: list[list[str]], env: dict[str, str]) -> Sample:
     return Sample(time.monotonic() - started, peak_kb / 1024)
 
 
+def in_child(function: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """Run untimed preparation in a fresh process. A child's peak RSS counts its parent's
+    resident memory at the moment it was started (Linux records it at exec), so this process
+    must stay small, or every stage after a large preparation would inherit its peak."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 class Bench:
     """The stages over one working data directory holding the generated sample."""
 
@@ -83,7 +95,7 @@ class Bench:
                 return existing
         shutil.rmtree(self.work, ignore_errors=True)
         self.work.mkdir(parents=True)
-        return generate_sample(self.work, scale=self.scale, seed=0)
+        return in_child(generate_sample, self.work, scale=self.scale, seed=0)
 
     def stages(self) -> dict[str, Stage]:
         project = str(DBT_PROJECT_DIR)
@@ -139,7 +151,7 @@ class Bench:
         report = json.loads((self.work / "sample-report.json").read_text(encoding="utf-8"))
         next_day = datetime.fromisoformat(report["end"]).date() + timedelta(days=1)
         self.new_days.mkdir(parents=True)
-        write_adressa_day(self.new_days, next_day, self.scale, seed=0)
+        in_child(write_adressa_day, self.new_days, next_day, self.scale, seed=0)
 
     def rows(self) -> dict[str, int]:
         path = self.work / "warehouse.duckdb"

@@ -52,7 +52,7 @@ EVENT_SCHEMA = pa.schema(
 )
 REQUIRED = ("eventId", "time", "userId", "url")
 MAX_BAD_FRACTION = 0.001
-BLOCK_BYTES = 16 << 20
+BLOCK_BYTES = 8 << 20
 READ_BYTES = 4 << 20
 SPLIT_PARTS = 8
 FEW_LINES = 64

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-BATCH_ROWS = 100_000
+BATCH_ROWS = 50_000
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,9 @@ time and the peak resident memory of the stage's processes. Writes `<results>/la
 `<results>/scale-<S>.json`, and prints the same as a table.
 
 Usage: python bench/run.py [--scale 100] [--repeats 3] [--work DIR] [--results DIR] [--stages a,b]
+
+With `--stages`, the stages measured replace theirs in an existing `scale-<S>.json`; the others are
+kept, so one stage can be re-measured after a change that touches only it.
 """
 
 from __future__ import annotations
@@ -221,6 +224,12 @@ def main(argv: list[str] | None = None) -> int:
         medians[name] = round(statistics.median(s.seconds for s in samples), 3)
         peaks[name] = round(max(s.peak_rss_mb for s in samples), 1)
         print(f"{name:<24} {medians[name]:>9.2f} s {peaks[name]:>9.0f} MB", flush=True)
+    previous = args.results / f"scale-{scale}.json"
+    if wanted and previous.exists():
+        # a subset re-measured: it replaces those stages in this scale's results, the rest stay
+        kept = json.loads(previous.read_text(encoding="utf-8"))
+        medians = {**kept["median_s"], **medians}
+        peaks = {**kept["peak_rss_mb"], **peaks}
     result = {
         "scale": scale,
         "repeats": args.repeats,

@@ -12,6 +12,7 @@ import pytest
 from conftest import FIXTURES, visible, write_zip
 from ingestion.errors import BadInputError
 from ingestion.pipeline import run_publisher
+from ingestion.readers import ebnerd as reader
 
 MAC_JUNK = {
     "__MACOSX/._articles.parquet": b"\x00\x05\x16\x07",
@@ -75,6 +76,31 @@ def test_fixture_values_survive_unchanged(data: Path) -> None:
     ]
     assert visible(data, "ebnerd", "behaviors", "distinct _dataset, _split") == [
         ("ebnerd_demo", "train")
+    ]
+
+
+def test_wide_rows_are_read_in_batches_bounded_by_bytes(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # each history row holds a user's whole history: a row count would not bound a batch's size
+    history = pq.ParquetFile(FIXTURES / "history.parquet").metadata
+    monkeypatch.setattr(reader, "BATCH_BYTES", 4 << 10)
+    per_batch = reader.batch_rows(history)
+    assert 1 <= per_batch < history.num_rows // 4
+    fixture_zip(data / "raw-download/ebnerd")
+    run_publisher("ebnerd", data)
+    source = pq.read_table(FIXTURES / "history.parquet")
+    landed = visible(data, "ebnerd", "history", "_row_number, user_id, len(article_id_fixed)")
+    assert landed == [
+        (number, user, len(articles))
+        for number, (user, articles) in enumerate(
+            zip(
+                source["user_id"].to_pylist(),
+                source["article_id_fixed"].to_pylist(),
+                strict=True,
+            ),
+            start=1,
+        )
     ]
 
 

@@ -19,6 +19,10 @@ from ingestion.readers.provenance import BATCH_ROWS, Origin, with_provenance
 
 _ts = pa.timestamp("us")
 
+# A history row holds a user's whole reading history (thousands of list items), so a fixed row
+# count does not bound memory: batches aim for this many uncompressed bytes instead.
+BATCH_BYTES = 64 << 20
+
 BEHAVIORS_SCHEMA = pa.schema(
     [
         ("impression_id", pa.uint32()),
@@ -102,10 +106,18 @@ def read_parquet(member: Member, table: str, origin: Origin) -> Iterator[pa.Tabl
                 f"missing column(s) {', '.join(missing)} expected in EB-NeRD {table}",
             )
         first_row = 1
-        for batch in parquet.iter_batches(batch_size=BATCH_ROWS * 2):
+        for batch in parquet.iter_batches(batch_size=batch_rows(parquet.metadata)):
             conformed = conform(pa.Table.from_batches([batch]), schema, origin, first_row)
             yield with_provenance(conformed, origin, first_row)
             first_row += batch.num_rows
+
+
+def batch_rows(metadata: pq.FileMetaData) -> int:
+    """Rows per batch: about BATCH_BYTES of decoded data, at most twice BATCH_ROWS."""
+    decoded = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    if not decoded:
+        return BATCH_ROWS * 2
+    return max(1, min(BATCH_ROWS * 2, BATCH_BYTES * metadata.num_rows // decoded))
 
 
 def conform(table: pa.Table, schema: pa.Schema, origin: Origin, first_row: int) -> pa.Table:

@@ -90,6 +90,9 @@ def run_publisher(publisher: str, base: Path | None = None) -> LoadReport:
 def _load(publisher: str, base: Path, source: DltSource) -> tuple[str, dict[str, int]]:
     dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
     dlt.config["runtime.dlthub_telemetry"] = False
+    # One table's members to the end before the next table's: dlt's default round robin keeps a
+    # reader (and its batches) open for every table at once, and peak memory grew with the files.
+    dlt.config["extract.next_item_mode"] = "fifo"
     pipeline = dlt.pipeline(
         pipeline_name=f"newsrec_{publisher}",
         destination=dlt.destinations.filesystem(bucket_url=lake_dir(base).as_uri()),

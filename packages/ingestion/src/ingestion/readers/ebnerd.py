@@ -21,7 +21,8 @@ _ts = pa.timestamp("us")
 
 # A history row holds a user's whole reading history (thousands of list items), so a fixed row
 # count does not bound memory: batches aim for this many uncompressed bytes instead.
-BATCH_BYTES = 64 << 20
+BATCH_BYTES = 16 << 20
+READ_BYTES = 1 << 20
 
 BEHAVIORS_SCHEMA = pa.schema(
     [
@@ -92,7 +93,9 @@ def read_parquet(member: Member, table: str, origin: Origin) -> Iterator[pa.Tabl
     schema = SCHEMAS[table]
     with _local_copy(member) as path:
         try:
-            parquet = pq.ParquetFile(path)
+            # pages streamed through a small buffer, not whole column chunks read ahead: the
+            # files are often one row group, so memory would otherwise grow with the file
+            parquet = pq.ParquetFile(path, buffer_size=READ_BYTES, pre_buffer=False)
         except (pa.ArrowInvalid, OSError) as error:
             raise BadInputError(
                 origin.source_file, origin.member, None, f"not a readable Parquet file: {error}"

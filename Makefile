@@ -74,4 +74,5 @@ bench: sync  ## the benchmark, every stage against the DuckDB floor (SCALE=100 u
 		--scale $(if $(filter command line environment,$(origin SCALE)),$(SCALE),100)
 
 clean:  ## remove the lake, the warehouse and dlt's working files (downloads are kept)
-	rm -rf "$(NEWSREC_DATA_DIR)/lake" "$(NEWSREC_DATA_DIR)/.dlt" "$(NEWSREC_DATA_DIR)/warehouse.duckdb"
+	rm -rf "$(NEWSREC_DATA_DIR)/lake" "$(NEWSREC_DATA_DIR)/.dlt" "$(NEWSREC_DATA_DIR)/warehouse.duckdb" \
+		"$(NEWSREC_DATA_DIR)/warehouse.duckdb.wal" "$(NEWSREC_DATA_DIR)/warehouse.duckdb.tmp"

@@ -15,7 +15,8 @@ export NEWSREC_DATA_DIR ?= $(CURDIR)/data
 
 SCALE ?= 1
 SEED ?= 0
-PACKAGES := ingestion transform orchestration
+PACKAGES := ingestion sample transform orchestration
+DBT_PROJECT := packages/transform/src/transform/dbt
 
 .PHONY: help uv sync lint format test sample ingest manifest demo dev materialize dbt bench clean
 
@@ -28,13 +29,15 @@ uv:  ## install uv with pip if it is missing
 sync: uv  ## install the whole workspace from uv.lock
 	$(UV) sync --all-packages --frozen
 
-lint: sync  ## ruff check and ruff format --check
+lint: sync  ## ruff check, ruff format --check and sqlfluff on the dbt models
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	cd $(DBT_PROJECT) && $(UV) run sqlfluff lint models
 
-format: sync  ## apply ruff's fixes and formatting
+format: sync  ## apply ruff's and sqlfluff's fixes and formatting
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
+	cd $(DBT_PROJECT) && $(UV) run sqlfluff fix models
 
 test: lint  ## the whole test suite (what CI runs)
 	@set -e; for p in $(PACKAGES); do \
@@ -46,12 +49,12 @@ test: lint  ## the whole test suite (what CI runs)
 
 demo: manifest  ## sample data if raw-download/ is empty, then the whole graph through Dagster
 	@if [ -z "$$(find "$(NEWSREC_DATA_DIR)/raw-download" -type f ! -name .gitkeep 2>/dev/null)" ]; then \
-		$(UV) run --package ingestion newsrec-sample --scale $(SCALE); \
+		$(UV) run --package sample newsrec-sample --scale $(SCALE); \
 	fi
 	$(UV) run --package orchestration python -m orchestration demo
 
 sample: sync  ## write generated downloads for all three publishers (SCALE=1; SEED=0)
-	$(UV) run --package ingestion newsrec-sample --scale $(SCALE) --seed $(SEED)
+	$(UV) run --package sample newsrec-sample --scale $(SCALE) --seed $(SEED)
 
 ingest: sync  ## land every publisher's downloads in the lake, without Dagster
 	$(UV) run --package ingestion newsrec-ingest
@@ -67,12 +70,13 @@ materialize: manifest  ## materialise SELECT=<asset> and everything it is built 
 	$(UV) run --package orchestration python -m orchestration materialize $(SELECT)
 
 dbt: sync  ## dbt on its own: make dbt ARGS="build --select staging"
-	cd packages/transform/src/transform/dbt && $(UV) run --package transform dbt $(or $(ARGS),build)
+	cd $(DBT_PROJECT) && $(UV) run --package transform dbt $(or $(ARGS),build)
 
 bench: sync  ## the benchmark, every stage against the DuckDB floor (SCALE=100 unless given)
 	$(UV) run --package orchestration python bench/run.py \
 		--scale $(if $(filter command line environment,$(origin SCALE)),$(SCALE),100)
 
-clean:  ## remove the lake, the warehouse and dlt's working files (downloads are kept)
+clean:  ## remove the lake, the warehouse, dlt's and dbt's working files (downloads are kept)
 	rm -rf "$(NEWSREC_DATA_DIR)/lake" "$(NEWSREC_DATA_DIR)/.dlt" "$(NEWSREC_DATA_DIR)/warehouse.duckdb" \
-		"$(NEWSREC_DATA_DIR)/warehouse.duckdb.wal" "$(NEWSREC_DATA_DIR)/warehouse.duckdb.tmp"
+		"$(NEWSREC_DATA_DIR)/warehouse.duckdb.wal" "$(NEWSREC_DATA_DIR)/warehouse.duckdb.tmp" \
+		"$(NEWSREC_DATA_DIR)/dbt" $(DBT_PROJECT)/target $(DBT_PROJECT)/logs

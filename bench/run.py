@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import TypeVar
 
 import duckdb
-from ingestion.config import PUBLISHERS, raw_download_dir
-from ingestion.sample import generate_sample, write_adressa_day
+from ingestion import DATA_DIR_ENV, PUBLISHERS, Layout
+from sample import generate_sample, write_adressa_day
 from transform import DBT_PROJECT_DIR
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -84,21 +84,25 @@ class Bench:
     """The stages over one working data directory holding the generated sample."""
 
     def __init__(self, work: Path, scale: float) -> None:
-        self.work = work
+        self.layout = Layout.at(work)
         self.scale = scale
-        self.env = {**os.environ, "NEWSREC_DATA_DIR": str(work), "PYTHONWARNINGS": "ignore"}
-        self.new_days = raw_download_dir("adressa", work) / "new-days"
+        self.env = {
+            **os.environ,
+            DATA_DIR_ENV: str(self.layout.data_dir),
+            "PYTHONWARNINGS": "ignore",
+        }
+        self.new_days = self.layout.raw_download("adressa") / "new-days"
 
     def ensure_sample(self) -> dict:
         """The sample at this scale, generated once and reused by later runs."""
-        report = self.work / "sample-report.json"
+        report = self.layout.sample_report
         if report.exists():
             existing = json.loads(report.read_text(encoding="utf-8"))
             if existing["scale"] == self.scale:
                 return existing
-        shutil.rmtree(self.work, ignore_errors=True)
-        self.work.mkdir(parents=True)
-        return in_child(generate_sample, self.work, scale=self.scale, seed=0)
+        shutil.rmtree(self.layout.data_dir, ignore_errors=True)
+        self.layout.data_dir.mkdir(parents=True)
+        return in_child(generate_sample, self.layout, scale=self.scale, seed=0)
 
     def stages(self) -> dict[str, Stage]:
         project = str(DBT_PROJECT_DIR)
@@ -107,7 +111,7 @@ class Bench:
         }
         stages["ingest_total"] = Stage(lambda: self.reset(*PUBLISHERS), self.ingest(*PUBLISHERS))
         stages["floor_duckdb"] = Stage(
-            lambda: None, [[PY, str(BENCH_DIR / "floor.py"), str(self.work)]]
+            lambda: None, [[PY, str(BENCH_DIR / "floor.py"), str(self.layout.data_dir)]]
         )
         stages["dbt_build"] = Stage(
             self.landed_lake_without_warehouse,
@@ -127,23 +131,24 @@ class Bench:
 
     def ingest(self, *publishers: str) -> list[list[str]]:
         """One `newsrec-ingest` process per publisher, as Dagster runs the raw assets."""
-        return [[PY, "-m", "ingestion.cli", p, "--data-dir", str(self.work)] for p in publishers]
+        return [
+            [PY, "-m", "ingestion.cli", p, "--data-dir", str(self.layout.data_dir)]
+            for p in publishers
+        ]
 
     def reset(self, *publishers: str, warehouse: bool = False) -> None:
         """Forget what was landed (the downloads stay), so the next load is a full one."""
         for publisher in publishers:
-            shutil.rmtree(self.work / "lake" / f"raw_{publisher}", ignore_errors=True)
-            shutil.rmtree(
-                self.work / ".dlt" / "pipelines" / f"newsrec_{publisher}", ignore_errors=True
-            )
+            shutil.rmtree(self.layout.lake_dataset(publisher), ignore_errors=True)
+            shutil.rmtree(self.layout.dlt_pipelines / f"newsrec_{publisher}", ignore_errors=True)
         if "adressa" in publishers:
             shutil.rmtree(self.new_days, ignore_errors=True)
         if warehouse:
-            (self.work / "warehouse.duckdb").unlink(missing_ok=True)
+            self.layout.warehouse.unlink(missing_ok=True)
 
     def landed_lake_without_warehouse(self) -> None:
-        (self.work / "warehouse.duckdb").unlink(missing_ok=True)
-        if not all((self.work / "lake" / f"raw_{p}").exists() for p in PUBLISHERS):
+        self.layout.warehouse.unlink(missing_ok=True)
+        if not all(self.layout.lake_dataset(p).exists() for p in PUBLISHERS):
             self.reset(*PUBLISHERS)
             run(self.ingest(*PUBLISHERS), self.env)
 
@@ -151,13 +156,13 @@ class Bench:
         """A full 7-day load, then the day after the last one dropped in as a loose file."""
         self.reset("adressa")
         run(self.ingest("adressa"), self.env)
-        report = json.loads((self.work / "sample-report.json").read_text(encoding="utf-8"))
+        report = json.loads(self.layout.sample_report.read_text(encoding="utf-8"))
         next_day = datetime.fromisoformat(report["end"]).date() + timedelta(days=1)
         self.new_days.mkdir(parents=True)
         in_child(write_adressa_day, self.new_days, next_day, self.scale, seed=0)
 
     def rows(self) -> dict[str, int]:
-        path = self.work / "warehouse.duckdb"
+        path = self.layout.warehouse
         if not path.exists():
             return {}
         with duckdb.connect(str(path), read_only=True) as con:

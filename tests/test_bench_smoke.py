@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ingestion import Layout
+
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "run.py"
 STAGES = (
     "ingest_total",
@@ -50,7 +52,7 @@ def test_every_stage_runs_and_is_reported(tmp_path: Path) -> None:
     for key in ("median_s", "peak_rss_mb"):
         assert set(report[key]) == set(STAGES)
         assert all(value > 0 for value in report[key].values())
-    sample = json.loads((tmp_path / "work" / "sample-report.json").read_text(encoding="utf-8"))
+    sample = json.loads(Layout.at(tmp_path / "work").sample_report.read_text(encoding="utf-8"))
     expected = sum(p["candidates"] for p in sample["publishers"].values())
     assert report["rows"] == {"stg_unified_impressions": expected}
     assert report["ratio_ingest_to_floor"] > 0

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from ingestion import Layout
 from ingestion.inventory import visible_sql
+from sample import EBNERD_BENCHMARK_ROWS
 
-FIXTURES = Path(__file__).parent / "fixtures" / "ebnerd-benchmark"
+FIXTURES = EBNERD_BENCHMARK_ROWS
 
 
 @pytest.fixture
@@ -29,7 +31,7 @@ def visible(
     """Visible rows of a raw table, sorted; `grouped` adds `group by all` for aggregates."""
     if not any((base / "lake" / f"raw_{publisher}" / table).glob("*.parquet")):
         return []
-    query = visible_sql(base / "lake", publisher, table)
+    query = visible_sql(Layout.at(base), publisher, table)
     group = "group by all" if grouped else ""
     return duckdb.sql(f"select {columns} from ({query}) {group} order by all").fetchall()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 from conftest import adressa_day, adressa_event, visible, write_tar
+from ingestion import Layout
 from ingestion.errors import BadInputError
 from ingestion.pipeline import run_publisher
 from ingestion.readers import adressa as reader
@@ -27,7 +28,7 @@ def test_events_land_typed_with_nested_profile(data: Path) -> None:
     write_tar(
         data / "raw-download/adressa/one_week.tar.gz", week({"20261118": adressa_day(events)})
     )
-    report = run_publisher("adressa", data)
+    report = run_publisher("adressa", Layout.at(data))
     assert report.rows_per_table == {"events": 9}
     rows = visible(
         data,
@@ -47,7 +48,7 @@ def test_optional_keys_may_be_missing(data: Path) -> None:
         data / "raw-download/adressa/one_week.tar.gz",
         week({"20261119": adressa_day([bare, full])}),
     )
-    run_publisher("adressa", data)
+    run_publisher("adressa", Layout.at(data))
     assert visible(data, "adressa", "events", "event_id, device_type, category1, active_time") == [
         (1, None, None, None),
         (2, "Mobile", "nyheter|trondheim", 79),
@@ -59,7 +60,7 @@ def test_bad_lines_are_skipped_and_counted(data: Path) -> None:
     truncated = json.dumps(adressa_event(5000, article=True))[:40]
     payload = adressa_day(events, bad=[truncated]) + adressa_day([adressa_event(6000, False)])
     write_tar(data / "raw-download/adressa/one_week.tar.gz", week({"20261120": payload}))
-    report = run_publisher("adressa", data)
+    report = run_publisher("adressa", Layout.at(data))
     assert report.rows_per_table == {"events": 2001}
     assert report.bad_lines_skipped == {"one_week.tar.gz :: one_week/20261120": 1}
     last = visible(data, "adressa", "events", "max(_row_number)")
@@ -72,7 +73,7 @@ def test_events_missing_a_required_key_count_as_bad(data: Path) -> None:
     write_tar(
         data / "raw-download/adressa/one_week.tar.gz", week({"20261121": adressa_day(events)})
     )
-    report = run_publisher("adressa", data)
+    report = run_publisher("adressa", Layout.at(data))
     assert report.rows_per_table == {"events": 1499}
     assert sum(report.bad_lines_skipped.values()) == 1
 
@@ -82,7 +83,7 @@ def test_too_many_bad_lines_fail_naming_file_member_and_line(data: Path) -> None
     payload = adressa_day(events[:50], bad=["{not json"]) + adressa_day(events[50:])
     write_tar(data / "raw-download/adressa/one_week.tar.gz", week({"20261122": payload}))
     with pytest.raises(BadInputError) as caught:
-        run_publisher("adressa", data)
+        run_publisher("adressa", Layout.at(data))
     assert caught.value.file == "one_week.tar.gz"
     assert caught.value.member == "one_week/20261122"
     assert caught.value.line == 51
@@ -96,7 +97,7 @@ def test_loose_daily_files_and_other_years(data: Path) -> None:
     folder.mkdir()
     (folder / "20170331").write_bytes(adressa_day([adressa_event(1, article=True)]))
     (folder / "README").write_text("not a day")
-    report = run_publisher("adressa", data)
+    report = run_publisher("adressa", Layout.at(data))
     assert report.rows_per_table == {"events": 1}
     assert report.skipped_files == ["three_month/README"]
     assert visible(data, "adressa", "events", "_dataset, _source_member") == [
@@ -182,6 +183,7 @@ def test_a_truncated_archive_fails_naming_the_file(data: Path) -> None:
         data / "raw-download/adressa/one_week.tar.gz", week({"20261123": adressa_day(events)})
     )
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-    with pytest.raises(BadInputError, match="cannot read") as caught:
-        run_publisher("adressa", data)
-    assert (caught.value.file, caught.value.member) == ("one_week.tar.gz", "one_week/20261123")
+    with pytest.raises(BadInputError, match="cannot read: Compressed file ended") as caught:
+        run_publisher("adressa", Layout.at(data))
+    # ISA-L inflates a megabyte ahead: the cut is found before tar reads the member's header
+    assert caught.value.file == "one_week.tar.gz"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import subprocess
 import tarfile
@@ -11,8 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write_tar, write_zip
-from ingestion import inflate
-from ingestion.discover import is_junk, iter_members, scan
+from ingestion.landing import is_junk, iter_members, scan
 
 
 @pytest.mark.parametrize(
@@ -49,11 +49,8 @@ def test_zip_and_tar_members_in_archive_order(tmp_path: Path) -> None:
     assert names == {"x.zip": ["deep/er/news.tsv", "b"], "y.tar.gz": ["one_week/20170102"]}
 
 
-def test_tar_gz_members_stream_in_small_chunks_and_unread_ones_are_skipped(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(inflate, "IN_BYTES", 64)
-    monkeypatch.setattr(inflate, "OUT_BYTES", 1000)
+def test_tar_gz_members_stream_and_unread_ones_are_skipped(tmp_path: Path) -> None:
+    threads = set(threading.enumerate())
     days = {f"one_week/2017010{d}": bytes(range(256)) * (d * 7) + b"\n" for d in range(1, 5)}
     write_tar(tmp_path / "one_week.tar.gz", days)
     (source,), _ = scan(tmp_path)
@@ -72,7 +69,7 @@ def test_tar_gz_members_stream_in_small_chunks_and_unread_ones_are_skipped(
         names[2]: days[names[2]],
         names[3]: days[names[3]],
     }
-    assert not any(t.name == "read-ahead" for t in threading.enumerate())
+    assert set(threading.enumerate()) <= threads  # the inflating thread is gone
 
 
 def test_plain_tar_members_are_read_too(tmp_path: Path) -> None:
@@ -114,6 +111,6 @@ def test_a_corrupt_tar_gz_fails_its_checksum(tmp_path: Path) -> None:
     data[-8] ^= 0xFF  # the CRC-32 in the gzip trailer
     path.write_bytes(bytes(data))
     (source,), _ = scan(tmp_path)
-    with pytest.raises((zlib.error, tarfile.TarError), match="incorrect data check"):
+    with pytest.raises(gzip.BadGzipFile, match="CRC check failed"):
         for member in iter_members(source):
             member.open().read()

@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from conftest import FIXTURES, visible, write_zip
+from ingestion import Layout
 from ingestion.errors import BadInputError
 from ingestion.pipeline import run_publisher
 from ingestion.readers import ebnerd as reader
@@ -43,7 +44,7 @@ def fixture_zip(folder: Path, name: str = "ebnerd_demo.zip") -> Path:
 
 def test_real_fixture_rows_land_with_source_types(data: Path) -> None:
     fixture_zip(data / "raw-download/ebnerd")
-    report = run_publisher("ebnerd", data)
+    report = run_publisher("ebnerd", Layout.at(data))
     assert report.rows_per_table == {"behaviors": 1046, "history": 44}
     assert report.skipped_files == []
     schema = lake_schema(data, "behaviors")
@@ -57,7 +58,7 @@ def test_real_fixture_rows_land_with_source_types(data: Path) -> None:
 
 def test_fixture_values_survive_unchanged(data: Path) -> None:
     fixture_zip(data / "raw-download/ebnerd")
-    run_publisher("ebnerd", data)
+    run_publisher("ebnerd", Layout.at(data))
     source = pq.read_table(FIXTURES / "behaviors.parquet")
     landed = visible(
         data,
@@ -88,7 +89,7 @@ def test_wide_rows_are_read_in_batches_bounded_by_bytes(
     per_batch = reader.batch_rows(history)
     assert 1 <= per_batch < history.num_rows // 4
     fixture_zip(data / "raw-download/ebnerd")
-    run_publisher("ebnerd", data)
+    run_publisher("ebnerd", Layout.at(data))
     source = pq.read_table(FIXTURES / "history.parquet")
     landed = visible(data, "ebnerd", "history", "_row_number, user_id, len(article_id_fixed)")
     assert landed == [
@@ -123,7 +124,7 @@ def test_wrapped_testset_with_beyond_accuracy_rows(data: Path) -> None:
         },
     )
     fixture_zip(data / "raw-download/ebnerd")
-    report = run_publisher("ebnerd", data)
+    report = run_publisher("ebnerd", Layout.at(data))
     assert report.rows_per_table == {"behaviors": 1046 * 2 + 3, "history": 44}
     grouped = visible(
         data,
@@ -150,7 +151,7 @@ def test_articles_at_the_archive_root(data: Path) -> None:
     write_zip(
         data / "raw-download/ebnerd/ebnerd_small.zip", {"articles.parquet": parquet_bytes(articles)}
     )
-    run_publisher("ebnerd", data)
+    run_publisher("ebnerd", Layout.at(data))
     assert visible(data, "ebnerd", "articles", "article_id, title, _split, _dataset") == [
         (1, "a", None, "ebnerd_small"),
         (2, "b", None, "ebnerd_small"),
@@ -161,7 +162,7 @@ def test_articles_at_the_archive_root(data: Path) -> None:
 def test_corrupt_parquet_names_the_member(data: Path) -> None:
     write_zip(data / "raw-download/ebnerd/ebnerd_small.zip", {"train/history.parquet": b"nope"})
     with pytest.raises(BadInputError) as caught:
-        run_publisher("ebnerd", data)
+        run_publisher("ebnerd", Layout.at(data))
     assert (caught.value.file, caught.value.member) == ("ebnerd_small.zip", "train/history.parquet")
 
 
@@ -172,4 +173,4 @@ def test_missing_required_column_is_an_error(data: Path) -> None:
         {"validation/behaviors.parquet": parquet_bytes(table)},
     )
     with pytest.raises(BadInputError, match="missing column"):
-        run_publisher("ebnerd", data)
+        run_publisher("ebnerd", Layout.at(data))

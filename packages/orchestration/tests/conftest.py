@@ -10,8 +10,9 @@ from typing import Any
 
 import dagster as dg
 import pytest
-from ingestion.config import DATA_DIR_ENV
+from ingestion import DATA_DIR_ENV, Layout
 from orchestration.dbt_project import manifest, prepare_manifest
+from orchestration.defs.resources import LayoutResource
 from orchestration.headless import load_definitions
 from orchestration.settings import (
     FRESHNESS_AS_OF_ENV,
@@ -21,8 +22,10 @@ from orchestration.settings import (
 
 
 @pytest.fixture(scope="session")
-def dbt_manifest() -> dict[str, Any]:
-    prepare_manifest()
+def dbt_manifest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("parse")))
+        prepare_manifest()
     return manifest()
 
 
@@ -45,16 +48,21 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Scale-1 sample downloads and the generator's report, generated once per session."""
-    from ingestion.sample import generate_sample
+    from sample import generate_sample
 
     base = tmp_path_factory.mktemp("sample")
-    generate_sample(base, scale=1, seed=0)
+    generate_sample(Layout.at(base), scale=1, seed=0)
     return base
 
 
-def copy_sample(sample: Path, base: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """Put the sample's downloads in `base` and judge freshness as of the sample's end."""
+def copy_sample(sample: Path, base: Path) -> dict[str, Any]:
+    """Put the sample's downloads and its report in `base` (the checks judge freshness as of
+    the sample's end, which the report gives)."""
     shutil.copytree(sample / "raw-download", base / "raw-download", dirs_exist_ok=True)
-    report = json.loads((sample / "sample-report.json").read_text(encoding="utf-8"))
-    monkeypatch.setenv(FRESHNESS_AS_OF_ENV, report["end"])
-    return report
+    shutil.copy(Layout.at(sample).sample_report, Layout.at(base).sample_report)
+    return json.loads(Layout.at(base).sample_report.read_text(encoding="utf-8"))
+
+
+def layout_resource(base: Path) -> LayoutResource:
+    """The resource as the code location builds it, for invoking a check or sensor directly."""
+    return LayoutResource(data_dir=str(base))

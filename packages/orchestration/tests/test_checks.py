@@ -9,6 +9,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 import pytest
+from conftest import layout_resource
 from orchestration.dbt_project import relation_name
 from orchestration.defs.checks import (
     evaluate_freshness,
@@ -73,12 +74,12 @@ def test_row_count_check_reads_the_warehouse(
 ) -> None:
     unified_table(data_dir, rows({"ebnerd": 3, "adressa": 5, "mind": 4}, NOW))
     monkeypatch.setenv("NEWSREC_MIN_ROWS_PER_PUBLISHER", "4")
-    result = row_count()
+    result = row_count(layout=layout_resource(data_dir))
     assert not result.passed
     assert metadata(result)["rows/ebnerd"] == 3
     assert "ebnerd: 3 rows < 4" in result.description
     monkeypatch.setenv("NEWSREC_MIN_ROWS_PER_PUBLISHER", "3")
-    assert row_count().passed
+    assert row_count(layout=layout_resource(data_dir)).passed
 
 
 def test_freshness_check_uses_the_as_of_time_and_budget(
@@ -86,10 +87,10 @@ def test_freshness_check_uses_the_as_of_time_and_budget(
 ) -> None:
     unified_table(data_dir, rows({"ebnerd": 2, "adressa": 2, "mind": 2}, NOW))
     monkeypatch.setenv("NEWSREC_FRESHNESS_AS_OF", "2026-03-02T12:00:00Z")
-    assert freshness().passed
+    assert freshness(layout=layout_resource(data_dir)).passed
     monkeypatch.setenv("NEWSREC_FRESHNESS_AS_OF", "2026-03-03T12:00:01+00:00")
-    stale = freshness()
+    stale = freshness(layout=layout_resource(data_dir))
     assert not stale.passed
     assert metadata(stale)["budget_hours"] == 48.0
     monkeypatch.setenv("NEWSREC_FRESHNESS_BUDGET_HOURS", "72")
-    assert freshness().passed
+    assert freshness(layout=layout_resource(data_dir)).passed

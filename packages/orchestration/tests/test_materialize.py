@@ -9,7 +9,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import copy_sample
+from conftest import copy_sample, layout_resource
+from ingestion import Layout
 from orchestration.dbt_project import relation_name
 from orchestration.defs.checks import freshness, row_count
 from orchestration.headless import RunSummary, materialize, upstream_of
@@ -24,7 +25,7 @@ def statuses(summary: RunSummary) -> dict[str, str]:
 
 def unified_counts(base: Path) -> dict[str, tuple[int, int, int, int]]:
     """Per publisher: impressions, candidate rows, clicks, unlabeled rows."""
-    with duckdb.connect(str(base / "warehouse.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(Layout.at(base).warehouse), read_only=True) as con:
         rows = con.execute(
             "select publisher, count(distinct impression_key), count(*), "
             "count(*) filter (where clicked), count(*) filter (where clicked is null) "
@@ -36,8 +37,8 @@ def unified_counts(base: Path) -> dict[str, tuple[int, int, int, int]]:
 def test_everything_materialises_and_every_check_passes(
     defs: dg.Definitions, sample: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    report = copy_sample(sample, data_dir, monkeypatch)
-    summary = materialize(dg.AssetSelection.all())
+    report = copy_sample(sample, data_dir)
+    summary = materialize(dg.AssetSelection.all(), Layout.at(data_dir))
     print(summary.render())
     assert summary.ok, summary.render()
     assert set(summary.rows) == set(defs.resolve_asset_graph().get_all_asset_keys())
@@ -53,17 +54,17 @@ def test_everything_materialises_and_every_check_passes(
     # the same warehouse judged three days after the sample's end is stale
     end = datetime.fromisoformat(report["end"])
     monkeypatch.setenv(FRESHNESS_AS_OF_ENV, (end + timedelta(hours=72)).isoformat())
-    stale = freshness()
+    stale = freshness(layout=layout_resource(data_dir))
     assert not stale.passed
-    assert row_count().passed
+    assert row_count(layout=layout_resource(data_dir)).passed
 
 
 def test_a_publisher_without_files_fails_row_count_and_skips_the_marts(
     defs: dg.Definitions, sample: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    copy_sample(sample, data_dir, monkeypatch)
+    copy_sample(sample, data_dir)
     shutil.rmtree(data_dir / "raw-download" / "adressa")
-    summary = materialize(dg.AssetSelection.all())
+    summary = materialize(dg.AssetSelection.all(), Layout.at(data_dir))
     checks = {c.key.name: c for c in summary.checks if c.key.asset_key == UNIFIED}
     assert checks["row_count"].status == "FAIL"
     assert "adressa: no rows" in checks["row_count"].description
@@ -80,8 +81,8 @@ def test_materialize_pulls_in_the_ingestion_it_needs(
     defs: dg.Definitions, sample: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`make materialize SELECT=stg_unified_impressions` runs `+stg_unified_impressions`."""
-    copy_sample(sample, data_dir, monkeypatch)
-    summary = materialize(upstream_of(["stg_unified_impressions"]))
+    copy_sample(sample, data_dir)
+    summary = materialize(upstream_of(["stg_unified_impressions"]), Layout.at(data_dir))
     assert summary.ok, summary.render()
     built = set(summary.rows)
     assert {dg.AssetKey(["raw", p]) for p in ("ebnerd", "adressa", "mind")} <= built

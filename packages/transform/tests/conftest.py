@@ -9,26 +9,27 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from ingestion import DATA_DIR_ENV, Layout
+from sample import EBNERD_BENCHMARK_ROWS
 from transform import DBT_PROJECT_DIR
 
-EBNERD_FIXTURES = (
-    Path(__file__).resolve().parents[2] / "ingestion" / "tests" / "fixtures" / "ebnerd-benchmark"
-)
+EBNERD_FIXTURES = EBNERD_BENCHMARK_ROWS
 DBT = Path(sys.executable).with_name("dbt")
 
 
 def dbt_build(base: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`dbt build` from the project folder with $NEWSREC_DATA_DIR set to `base`; the run's
     target and logs go to `base` so tests do not share them."""
-    env = {**os.environ, "NEWSREC_DATA_DIR": str(base)}
+    layout = Layout.at(base)
+    env = {**os.environ, DATA_DIR_ENV: str(layout.data_dir)}
     result = subprocess.run(
         [
             str(DBT),
             "build",
             "--target-path",
-            str(base / "dbt-target"),
+            str(layout.dbt_target),
             "--log-path",
-            str(base / "dbt-logs"),
+            str(layout.dbt_logs),
             *args,
         ],
         cwd=DBT_PROJECT_DIR,
@@ -42,7 +43,7 @@ def dbt_build(base: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def query(base: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(base / "warehouse.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(Layout.at(base).warehouse), read_only=True) as con:
         return con.execute(sql).fetchall()
 
 

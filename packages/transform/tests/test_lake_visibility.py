@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 from conftest import EBNERD_FIXTURES, dbt_build, query, unified_counts
-from ingestion.pipeline import run_publisher
+from ingestion import Layout, run_publisher
 
 
 def test_an_empty_lake_builds_every_model_empty(data: Path) -> None:
@@ -22,7 +22,7 @@ def test_rows_of_an_unfinished_load_stay_invisible(data: Path) -> None:
     train = data / "raw-download/ebnerd/ebnerd_demo/train"
     train.mkdir(parents=True)
     shutil.copy(EBNERD_FIXTURES / "behaviors.parquet", train / "behaviors.parquet")
-    run_publisher("ebnerd", data)
+    run_publisher("ebnerd", Layout.at(data))
     dbt_build(data, "--select", "+stg_unified_impressions")
     before = unified_counts(data)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 from conftest import EBNERD_FIXTURES, dbt_build, query, unified_counts
-from ingestion.pipeline import run_publisher
+from ingestion import Layout, run_publisher
 
 
 def fixture_release(base: Path) -> None:
@@ -30,7 +30,7 @@ def expected() -> tuple[int, int, int, int]:
 
 def test_fixture_rows_become_their_inview_candidates(data: Path) -> None:
     fixture_release(data)
-    run_publisher("ebnerd", data)
+    run_publisher("ebnerd", Layout.at(data))
     dbt_build(data)
     counts = unified_counts(data)
     assert counts == {"ebnerd": expected()}
@@ -39,7 +39,7 @@ def test_fixture_rows_become_their_inview_candidates(data: Path) -> None:
 
 def test_fixture_clicks_land_on_the_clicked_articles(data: Path) -> None:
     fixture_release(data)
-    run_publisher("ebnerd", data)
+    run_publisher("ebnerd", Layout.at(data))
     dbt_build(data, "--select", "+stg_unified_impressions")
     path = (EBNERD_FIXTURES / "behaviors.parquet").as_posix()
     source = duckdb.sql(

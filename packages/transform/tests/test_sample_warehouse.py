@@ -6,17 +6,16 @@ from pathlib import Path
 
 import pytest
 from conftest import dbt_build, query, unified_counts
-from ingestion.config import PUBLISHERS
-from ingestion.pipeline import run_publisher
-from ingestion.sample import generate_sample
+from ingestion import PUBLISHERS, Layout, run_publisher
+from sample import generate_sample
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     base = tmp_path_factory.mktemp("sample")
-    report = generate_sample(base, scale=1, seed=0)
+    report = generate_sample(Layout.at(base), scale=1, seed=0)
     for publisher in PUBLISHERS:
-        run_publisher(publisher, base)
+        run_publisher(publisher, Layout.at(base))
     dbt_build(base)
     return base, report
 

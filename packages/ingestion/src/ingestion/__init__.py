@@ -1,1 +1,57 @@
-"""Land EB-NeRD, Adressa and MIND raw files in a Parquet lake with dlt."""
+"""Land EB-NeRD, Adressa and MIND raw files in a Parquet lake with dlt.
+
+This is the package's public API: other packages import only what is named here. Importing it
+imports neither dlt nor pyarrow (a load does; the raw schemas are built when first asked for), so
+the Dagster code location and the sensor stay light.
+"""
+
+from typing import Any
+
+from ingestion.errors import BadInputError
+from ingestion.inventory import visible_sql
+from ingestion.landing import Member, SourceFile, iter_members
+from ingestion.layout import DATA_DIR_ENV, DataDirError, Layout
+from ingestion.pipeline import run_publisher
+from ingestion.publishers import PUBLISHERS, REGISTRY, Publisher, publisher
+from ingestion.report import LoadReport
+from ingestion.snapshot import Snapshot, snapshot, stray_files
+
+# The raw formats, as the readers define them (pyarrow schemas and MIND's TSV columns).
+_RAW_FORMATS = {
+    "EBNERD_SCHEMAS": ("ebnerd", "SCHEMAS"),
+    "MIND_BEHAVIORS_COLUMNS": ("mind", "BEHAVIORS_COLUMNS"),
+    "MIND_NEWS_COLUMNS": ("mind", "NEWS_COLUMNS"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _RAW_FORMATS:
+        raise AttributeError(f"module 'ingestion' has no attribute {name!r}")
+    from importlib import import_module
+
+    module, attribute = _RAW_FORMATS[name]
+    return getattr(import_module(f"ingestion.readers.{module}"), attribute)
+
+
+__all__ = [
+    "DATA_DIR_ENV",
+    "EBNERD_SCHEMAS",
+    "MIND_BEHAVIORS_COLUMNS",
+    "MIND_NEWS_COLUMNS",
+    "PUBLISHERS",
+    "REGISTRY",
+    "BadInputError",
+    "DataDirError",
+    "Layout",
+    "LoadReport",
+    "Member",
+    "Publisher",
+    "Snapshot",
+    "SourceFile",
+    "iter_members",
+    "publisher",
+    "run_publisher",
+    "snapshot",
+    "stray_files",
+    "visible_sql",
+]

@@ -11,16 +11,20 @@ import logging
 import sys
 from pathlib import Path
 
-from ingestion.config import PUBLISHERS, data_dir
 from ingestion.errors import BadInputError
+from ingestion.layout import Layout
 from ingestion.pipeline import run_publisher
+from ingestion.publishers import PUBLISHERS
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="newsrec-ingest", description=__doc__)
     parser.add_argument("publishers", nargs="*", metavar="PUBLISHER", help=", ".join(PUBLISHERS))
     parser.add_argument(
-        "--data-dir", type=Path, default=None, help="default: $NEWSREC_DATA_DIR or ./data"
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="default: $NEWSREC_DATA_DIR, else the repository's data/",
     )
     parser.add_argument("--json", action="store_true", help="print the reports as JSON")
     args = parser.parse_args(argv)
@@ -28,12 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown publisher(s) {', '.join(unknown)}; expected {', '.join(PUBLISHERS)}")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    base = (args.data_dir or data_dir()).resolve()
+    layout = Layout.from_env(args.data_dir)
     failed = []
     reports = []
     for publisher in args.publishers or PUBLISHERS:
         try:
-            report = run_publisher(publisher, base)
+            report = run_publisher(publisher, layout)
         except BadInputError as error:
             failed.append(publisher)
             print(f"{publisher}: FAILED: {error}", file=sys.stderr)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.config import dataset_name
+from ingestion.layout import Layout
 
 INVENTORY_TABLE = "source_files"
 _LOAD_FILE = re.compile(r"^(\d+\.\d+)\.")
@@ -24,13 +24,9 @@ class Entry:
     rows_load_id: str
 
 
-def dataset_dir(lake: Path, publisher: str) -> Path:
-    return lake / dataset_name(publisher)
-
-
-def finished_loads(lake: Path, publisher: str) -> list[str]:
+def finished_loads(layout: Layout, publisher: str) -> list[str]:
     """Load ids with status 0 in `_dlt_loads`, oldest first."""
-    loads = dataset_dir(lake, publisher) / "_dlt_loads"
+    loads = layout.lake_dataset(publisher) / "_dlt_loads"
     if not any(loads.glob("*.jsonl")):
         return []
     with duckdb.connect() as con:
@@ -42,10 +38,10 @@ def finished_loads(lake: Path, publisher: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def current_inventory(lake: Path, publisher: str) -> dict[str, Entry]:
+def current_inventory(layout: Layout, publisher: str) -> dict[str, Entry]:
     """The inventory written by the newest finished load (empty if nothing was ever loaded)."""
-    loads = finished_loads(lake, publisher)
-    files = dataset_dir(lake, publisher) / INVENTORY_TABLE
+    loads = finished_loads(layout, publisher)
+    files = layout.lake_dataset(publisher) / INVENTORY_TABLE
     if not loads or not any(files.glob("*.parquet")):
         return {}
     with duckdb.connect() as con:
@@ -57,15 +53,15 @@ def current_inventory(lake: Path, publisher: str) -> dict[str, Entry]:
     return {source_file: Entry(fingerprint, load_id) for source_file, fingerprint, load_id in rows}
 
 
-def prune(lake: Path, publisher: str) -> list[Path]:
+def prune(layout: Layout, publisher: str) -> list[Path]:
     """Delete Parquet files no visible row points to: superseded loads, older inventories and
     leftovers of loads that never finished. Call only while holding the publisher's lock."""
-    loads = finished_loads(lake, publisher)
+    loads = finished_loads(layout, publisher)
     if not loads:
         return []
-    keep = {loads[-1]} | {e.rows_load_id for e in current_inventory(lake, publisher).values()}
+    keep = {loads[-1]} | {e.rows_load_id for e in current_inventory(layout, publisher).values()}
     removed = []
-    for table_dir in sorted(dataset_dir(lake, publisher).iterdir()):
+    for table_dir in sorted(layout.lake_dataset(publisher).iterdir()):
         if not table_dir.is_dir() or table_dir.name.startswith("_dlt"):
             continue
         for path in table_dir.glob("*.parquet"):
@@ -76,9 +72,9 @@ def prune(lake: Path, publisher: str) -> list[Path]:
     return removed
 
 
-def visible_sql(lake: Path, publisher: str, table: str) -> str:
+def visible_sql(layout: Layout, publisher: str, table: str) -> str:
     """A DuckDB query over the visible rows of one raw table: what dbt's sources read."""
-    root = dataset_dir(lake, publisher).as_posix()
+    root = layout.lake_dataset(publisher).as_posix()
     return f"""
         with finished as (
             select max(cast(load_id as decimal(30, 10))) as load_id

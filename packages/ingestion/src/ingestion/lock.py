@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-import fcntl
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from ingestion.layout import Layout, dataset_name
 
 log = logging.getLogger(__name__)
 
 
 @contextmanager
-def publisher_lock(lake: Path, publisher: str) -> Iterator[None]:
-    lake.mkdir(parents=True, exist_ok=True)
-    with (lake / f".raw_{publisher}.lock").open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            log.info("waiting for another %s ingestion to finish", publisher)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def publisher_lock(layout: Layout, publisher: str) -> Iterator[None]:
+    """Held for the whole run; a second run of the same publisher waits for it (an OS lock, so
+    a killed run releases it)."""
+    layout.lake.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(layout.lake / f".{dataset_name(publisher)}.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        log.info("waiting for another %s ingestion to finish", publisher)
+        lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()

@@ -1,83 +1,77 @@
 """Run one publisher's dlt pipeline into the Parquet lake, incrementally and atomically.
 
 Only files that are new or changed since the newest finished load are read; removed files drop
-out of the inventory. Rows become visible only when dlt records the load as finished.
+out of the inventory. Rows become visible only when dlt records the load as finished. dlt is
+imported when a load runs, not with this module: the Dagster code location imports it.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from pathlib import Path
-from types import ModuleType
+from typing import TYPE_CHECKING
 
-import dlt
-from dlt.extract.source import DltSource
-
-from ingestion.config import check_publisher, data_dir, dataset_name, lake_dir, raw_download_dir
-from ingestion.discover import scan
 from ingestion.errors import BadInputError
 from ingestion.inventory import INVENTORY_TABLE, current_inventory, prune
+from ingestion.layout import Layout, dataset_name
 from ingestion.lock import publisher_lock
-from ingestion.report import LoadReport
-from ingestion.sources import adressa, ebnerd, mind
-from ingestion.sources.common import RunLog, select_files
+from ingestion.publishers import publisher as describe
+from ingestion.report import LoadReport, RunLog
+from ingestion.snapshot import snapshot
+
+if TYPE_CHECKING:
+    from dlt.extract.source import DltSource
 
 log = logging.getLogger(__name__)
 
-SOURCES: dict[str, tuple[ModuleType, Callable[..., DltSource]]] = {
-    "ebnerd": (ebnerd, ebnerd.ebnerd),
-    "adressa": (adressa, adressa.adressa),
-    "mind": (mind, mind.mind),
-}
 
-
-def run_publisher(publisher: str, base: Path | None = None) -> LoadReport:
+def run_publisher(publisher: str, layout: Layout | None = None) -> LoadReport:
     """Land `raw-download/<publisher>/` in `lake/raw_<publisher>/` and say what happened."""
-    check_publisher(publisher)
-    base = base or data_dir()
+    describe(publisher)
+    layout = layout or Layout.from_env()
     started = time.monotonic()
-    lake = lake_dir(base)
-    module, make_source = SOURCES[publisher]
-    with publisher_lock(lake, publisher):
-        files, waiting = scan(raw_download_dir(publisher, base))
-        accepted, unknown = select_files(files, module.classify, module.ARCHIVES)
-        for name in unknown:
+    with publisher_lock(layout, publisher):
+        look = snapshot(layout, publisher)
+        for name in look.unknown:
             log.warning(
                 "%s: skipping %s: not a %s file this loader knows", publisher, name, publisher
             )
-        previous = current_inventory(lake, publisher)
+        previous = current_inventory(layout, publisher)
         changed = [
             f
-            for f in accepted
+            for f in look.files
             if f.rel not in previous or previous[f.rel].fingerprint != f.fingerprint
         ]
-        removed = sorted(set(previous) - {f.rel for f in accepted})
+        removed = sorted(set(previous) - {f.rel for f in look.files})
         report = LoadReport(
             publisher=publisher,
             status="loaded",
             load_id=None,
             files_read=[f.rel for f in changed],
             files_removed=removed,
-            files_unchanged=[f.rel for f in accepted if f not in changed],
-            skipped_files=unknown + [f"{name} (still downloading)" for name in waiting],
+            files_unchanged=[f.rel for f in look.files if f not in changed],
+            skipped_files=[
+                *look.unknown,
+                *(f"{name} (still downloading)" for name in look.waiting),
+            ],
         )
         if not changed and not removed:
-            prune(lake, publisher)
-            report.status = "up_to_date" if accepted else "empty"
+            prune(layout, publisher)
+            report.status = "up_to_date" if look.files else "empty"
             report.message = (
-                f"{len(accepted)} file(s) unchanged since the last load; nothing to do"
-                if accepted
-                else f"no {publisher} files in {raw_download_dir(publisher, base)}; nothing loaded"
+                f"{len(look.files)} file(s) unchanged since the last load; nothing to do"
+                if look.files
+                else f"no {publisher} files in {layout.raw_download(publisher)}; nothing loaded"
             )
         else:
+            from ingestion.sources import SOURCES
+
             run_log = RunLog()
-            source = make_source(accepted, changed, previous, run_log)
-            report.load_id, report.rows_per_table = _load(publisher, base, source)
+            source = SOURCES[publisher](look.files, changed, previous, run_log)
+            report.load_id, report.rows_per_table = _load(publisher, layout, source)
             report.skipped_files += sorted(run_log.unknown)
             report.bad_lines_skipped = run_log.bad_lines
-            prune(lake, publisher)
+            prune(layout, publisher)
             report.message = (
                 f"loaded {len(changed)} file(s), removed {len(removed)}, "
                 f"{sum(report.rows_per_table.values())} rows"
@@ -87,7 +81,9 @@ def run_publisher(publisher: str, base: Path | None = None) -> LoadReport:
     return report
 
 
-def _load(publisher: str, base: Path, source: DltSource) -> tuple[str, dict[str, int]]:
+def _load(publisher: str, layout: Layout, source: DltSource) -> tuple[str, dict[str, int]]:
+    import dlt
+
     dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
     dlt.config["runtime.dlthub_telemetry"] = False
     # One table's members to the end before the next table's: dlt's default round robin keeps a
@@ -95,9 +91,9 @@ def _load(publisher: str, base: Path, source: DltSource) -> tuple[str, dict[str,
     dlt.config["extract.next_item_mode"] = "fifo"
     pipeline = dlt.pipeline(
         pipeline_name=f"newsrec_{publisher}",
-        destination=dlt.destinations.filesystem(bucket_url=lake_dir(base).as_uri()),
+        destination=dlt.destinations.filesystem(bucket_url=layout.lake.as_uri()),
         dataset_name=dataset_name(publisher),
-        pipelines_dir=str(base / ".dlt" / "pipelines"),
+        pipelines_dir=str(layout.dlt_pipelines),
     )
     # Start from the lake's state: a killed run's pending package must not be replayed.
     pipeline = pipeline.drop()

@@ -7,6 +7,14 @@ from typing import Any
 
 
 @dataclass
+class RunLog:
+    """What a run skipped while reading, for the report: unrecognised members and bad lines."""
+
+    unknown: set[str] = field(default_factory=set)
+    bad_lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class LoadReport:
     publisher: str
     status: str  # "loaded", "up_to_date" or "empty"

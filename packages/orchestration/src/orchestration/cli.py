@@ -4,13 +4,9 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 
 import dagster as dg
-from ingestion.config import data_dir
-
-from orchestration.settings import FRESHNESS_AS_OF_ENV
+from ingestion import Layout
 
 
 def manifest() -> int:
@@ -20,36 +16,23 @@ def manifest() -> int:
     return 0
 
 
-def demo() -> int:
+def demo(layout: Layout) -> int:
     """Materialise every asset and run every check in one run (after `manifest`)."""
     from orchestration.headless import materialize
 
-    _sample_as_of()
-    print(f"materialising the whole graph over {data_dir()}")
-    summary = materialize(dg.AssetSelection.all())
+    print(f"materialising the whole graph over {layout.data_dir}")
+    summary = materialize(dg.AssetSelection.all(), layout)
     print(summary.render())
     return 0 if summary.ok else 1
 
 
-def materialize_upstream(names: list[str]) -> int:
+def materialize_upstream(names: list[str], layout: Layout) -> int:
     """Materialise `+<asset>` for each name, checks included."""
     from orchestration.headless import materialize, upstream_of
 
-    summary = materialize(upstream_of(names))
+    summary = materialize(upstream_of(names), layout)
     print(summary.render())
     return 0 if summary.ok else 1
-
-
-def _sample_as_of() -> None:
-    """Generated sample data is a snapshot as of the generator's `end`; judge its freshness
-    from there, so the demo stays green on a sample generated days ago. An explicit
-    $NEWSREC_FRESHNESS_AS_OF wins."""
-    report = data_dir() / "sample-report.json"
-    if os.environ.get(FRESHNESS_AS_OF_ENV) or not report.exists():
-        return
-    end = json.loads(report.read_text(encoding="utf-8"))["end"]
-    os.environ[FRESHNESS_AS_OF_ENV] = end
-    print(f"sample data: checking freshness as of {end} ({report.name})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,8 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     pick = commands.add_parser("materialize", help="materialise +ASSET (with its checks)")
     pick.add_argument("assets", nargs="+", metavar="ASSET", help="asset key, e.g. raw/mind")
     args = parser.parse_args(argv)
+    # dbt, started by this process and its Dagster steps, reads the data directory from here
+    layout = Layout.from_env()
+    layout.export()
     if args.command == "manifest":
         return manifest()
     if args.command == "demo":
-        return demo()
-    return materialize_upstream(args.assets)
+        return demo(layout)
+    return materialize_upstream(args.assets, layout)

@@ -10,49 +10,30 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ingestion.config import PUBLISHERS, data_dir
-from ingestion.discover import is_junk, scan
-
-
-def raw_download_root(base: Path | None = None) -> Path:
-    return (base or data_dir()) / "raw-download"
+from ingestion import PUBLISHERS, Layout, snapshot, stray_files
 
 
 @dataclass(frozen=True)
 class Observation:
-    """One look at the landing zone. Keys of `files` are `<publisher>/<path in its folder>`."""
+    """One look at the landing zone, by the loader's own rule (`ingestion.snapshot`): keys of
+    `files` are `<publisher>/<path in its folder>` of the files a load would read."""
 
     files: dict[str, str]
     in_progress: list[str]
     unknown: list[str]
 
 
-def observe(root: Path) -> Observation:
+def observe(layout: Layout) -> Observation:
     files: dict[str, str] = {}
     in_progress: list[str] = []
+    unknown = stray_files(layout)
     for publisher in PUBLISHERS:
-        found, waiting = scan(root / publisher)
-        files.update({f"{publisher}/{f.rel}": f.fingerprint for f in found})
-        in_progress += [f"{publisher}/{rel}" for rel in waiting]
-    return Observation(files, in_progress, unknown_files(root))
-
-
-def unknown_files(root: Path) -> list[str]:
-    """Files outside a publisher's folder: loose in `raw-download/` or in a folder that is not
-    a publisher."""
-    if not root.is_dir():
-        return []
-    unknown = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        if not path.is_file() or is_junk(rel):
-            continue
-        folder, _, inside = rel.partition("/")
-        if folder not in PUBLISHERS or not inside:
-            unknown.append(rel)
-    return unknown
+        look = snapshot(layout, publisher)
+        files.update({f"{publisher}/{rel}": fp for rel, fp in look.fingerprints.items()})
+        in_progress += [f"{publisher}/{rel}" for rel in look.waiting]
+        unknown += [f"{publisher}/{rel}" for rel in look.unknown]
+    return Observation(files, in_progress, sorted(unknown))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import dagster as dg
+from ingestion import Layout
 
 from orchestration.dbt_project import relation_name
 from orchestration.warehouse import read_only
@@ -72,7 +73,7 @@ def upstream_of(names: Sequence[str]) -> dg.AssetSelection:
     return dg.AssetSelection.assets(*keys).upstream()
 
 
-def materialize(selection: dg.AssetSelection) -> RunSummary:
+def materialize(selection: dg.AssetSelection, layout: Layout) -> RunSummary:
     """One run of the selected assets and their checks, in this process."""
     defs = load_definitions()
     graph = defs.resolve_asset_graph()
@@ -91,7 +92,7 @@ def materialize(selection: dg.AssetSelection) -> RunSummary:
     planned = sorted(
         (c for c in graph.asset_check_keys if c.asset_key in keys), key=lambda c: c.to_user_string()
     )
-    _collect(summary, result, keys, planned)
+    _collect(summary, result, keys, planned, layout)
     return summary
 
 
@@ -111,11 +112,12 @@ def _collect(
     result: dg.ExecuteInProcessResult,
     keys: list[dg.AssetKey],
     planned: list[dg.AssetCheckKey],
+    layout: Layout,
 ) -> None:
     events = {e.asset_key: e.materialization for e in result.get_asset_materialization_events()}
     summary.not_materialized = [k for k in keys if k not in events]
     models = [k for k in keys if k in events and k.path[0] != "raw"]
-    counts = _model_rows(models) if models else {}
+    counts = _model_rows(models, layout) if models else {}
     for key in keys:
         if key not in events:
             continue
@@ -141,9 +143,9 @@ def _collect(
         summary.checks.append(CheckOutcome(check, status, evaluation.description or ""))
 
 
-def _model_rows(models: list[dg.AssetKey]) -> dict[dg.AssetKey, int]:
+def _model_rows(models: list[dg.AssetKey], layout: Layout) -> dict[dg.AssetKey, int]:
     """Rows in each built model, read back from the warehouse."""
-    with read_only() as con:
+    with read_only(layout.warehouse) as con:
         return {
             key: con.execute(f"select count(*) from {relation_name(key.path[-1])}").fetchone()[0]
             for key in models

@@ -1,13 +1,13 @@
-"""Thresholds and paths the checks use, read from the environment when a check runs, never at
-import, so one code location serves the sample data, a full release and a historical replay."""
+"""Thresholds the checks use, read from the environment when a check runs, never at import, so
+one code location serves the sample data, a full release and a historical replay."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from ingestion.config import data_dir
+from ingestion import Layout
 
 MIN_ROWS_ENV = "NEWSREC_MIN_ROWS_PER_PUBLISHER"
 FRESHNESS_BUDGET_ENV = "NEWSREC_FRESHNESS_BUDGET_HOURS"
@@ -16,11 +16,6 @@ FRESHNESS_AS_OF_ENV = "NEWSREC_FRESHNESS_AS_OF"
 # The scale-1 sample has a few hundred candidate rows per publisher; a real release has millions.
 DEFAULT_MIN_ROWS = 100
 DEFAULT_FRESHNESS_BUDGET_HOURS = 48.0
-
-
-def warehouse_path(base: Path | None = None) -> Path:
-    """The DuckDB file dbt builds: `$NEWSREC_DATA_DIR/warehouse.duckdb`."""
-    return (base or data_dir()) / "warehouse.duckdb"
 
 
 def min_rows_per_publisher() -> int:
@@ -41,14 +36,17 @@ def freshness_budget() -> timedelta:
     return timedelta(hours=hours)
 
 
-def freshness_as_of() -> datetime:
-    """`$NEWSREC_FRESHNESS_AS_OF` (ISO-8601; a naive value is UTC), or now.
-
-    Set it to replay a historical release, e.g. `2019-11-15T00:00:00Z` for MIND."""
+def freshness_as_of(layout: Layout) -> tuple[datetime, str]:
+    """The moment freshness is judged at, and why: `$NEWSREC_FRESHNESS_AS_OF` (ISO-8601; a
+    naive value is UTC) when set; else the end of generated sample data, which is a snapshot
+    as of then (so a sample generated days ago stays fresh); else now."""
     value = _env(FRESHNESS_AS_OF_ENV)
-    if value is None:
-        return datetime.now(UTC)
-    return as_utc(datetime.fromisoformat(value))
+    if value is not None:
+        return as_utc(datetime.fromisoformat(value)), f"${FRESHNESS_AS_OF_ENV}"
+    if layout.sample_report.exists():
+        end = json.loads(layout.sample_report.read_text(encoding="utf-8"))["end"]
+        return as_utc(datetime.fromisoformat(end)), f"the sample's end ({layout.sample_report})"
+    return datetime.now(UTC), "now"
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -16,13 +16,13 @@ UNIFIED_MODEL = "stg_unified_impressions"
 
 
 def model_group(fqn: Sequence[str], name: str) -> str:
-    """`staging/<publisher>/` → staging; the models that join the publishers → unified;
-    `marts/`, `editorial/` → their folder.
+    """`staging/<publisher>/` → staging; the models that join the publishers
+    (`stg_unified_*`) → unified; `marts/`, `editorial/` → their folder.
 
     `fqn` is dbt's fully qualified name: project, folders…, model."""
-    folders = list(fqn[1:-1])
-    if name.startswith(UNIFIED_PREFIX) or folders[:1] == ["unified"]:
+    if name.startswith(UNIFIED_PREFIX):
         return "unified"
+    folders = fqn[1:-1]
     return folders[0] if folders else "default"
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import duckdb
-
-from orchestration.settings import warehouse_path
 
 # DuckDB has one writer per file: every step that opens the warehouse runs in this pool, whose
 # limit `dagster.yaml` sets to 1.
@@ -19,9 +18,8 @@ class WarehouseMissingError(FileNotFoundError):
 
 
 @contextmanager
-def read_only() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to `warehouse.duckdb`, in UTC so timestamps compare as stored."""
-    path = warehouse_path()
+def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the warehouse, in UTC so timestamps compare as stored."""
     if not path.exists():
         raise WarehouseMissingError(f"{path} does not exist: build the dbt models first")
     con = duckdb.connect(str(path), read_only=True)

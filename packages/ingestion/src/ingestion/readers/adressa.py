@@ -17,7 +17,8 @@ import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from ingestion.errors import BadInputError
-from ingestion.readers.provenance import BATCH_ROWS, Origin, consecutive, with_provenance
+from ingestion.landing import Origin
+from ingestion.readers.provenance import BATCH_ROWS, consecutive, with_provenance
 
 _GROUP = pa.struct([("count", pa.int64()), ("group", pa.string()), ("weight", pa.float64())])
 _PROFILE = pa.struct([("item", pa.string()), ("groups", pa.list_(_GROUP))])

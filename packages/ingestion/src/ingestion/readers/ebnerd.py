@@ -13,9 +13,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingestion.discover import Member
 from ingestion.errors import BadInputError
-from ingestion.readers.provenance import BATCH_ROWS, Origin, with_provenance
+from ingestion.landing import Member, Origin
+from ingestion.readers.provenance import BATCH_ROWS, with_provenance
 
 _ts = pa.timestamp("us")
 

@@ -12,7 +12,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as csv
 
 from ingestion.errors import BadInputError
-from ingestion.readers.provenance import BATCH_ROWS, Origin, with_provenance
+from ingestion.landing import Origin
+from ingestion.readers.provenance import BATCH_ROWS, with_provenance
 
 BEHAVIORS_COLUMNS = ("impression_id", "user_id", "time", "history", "impressions")
 NEWS_COLUMNS = (

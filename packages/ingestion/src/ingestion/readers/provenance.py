@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ingestion.landing import Origin
+
 BATCH_ROWS = 50_000
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a batch came from: file on disk, member in the archive, release and split."""
-
-    source_file: str
-    member: str
-    dataset: str
-    split: str | None
 
 
 def with_provenance(table: pa.Table, origin: Origin, rows: int | pa.Array) -> pa.Table:

@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import dagster as dg
-from ingestion.config import PUBLISHERS
+from ingestion import PUBLISHERS
 
 from orchestration.dbt_project import relation_name
 from orchestration.defs.assets.dbt import UNIFIED_MODEL
+from orchestration.defs.resources import LayoutResource
 from orchestration.settings import (
     as_utc,
     freshness_as_of,
@@ -44,7 +45,7 @@ def evaluate_row_counts(counts: Mapping[str, int], minimum: int) -> dg.AssetChec
 
 
 def evaluate_freshness(
-    newest: Mapping[str, datetime], as_of: datetime, budget: timedelta
+    newest: Mapping[str, datetime], as_of: datetime, budget: timedelta, rule: str = "now"
 ) -> dg.AssetCheckResult:
     """Pass when each loaded publisher's newest impression is within `budget` before `as_of`.
 
@@ -62,6 +63,7 @@ def evaluate_freshness(
         {f"age_hours/{p}": dg.MetadataValue.float(round(_hours(a), 2)) for p, a in ages.items()}
     )
     metadata["as_of"] = dg.MetadataValue.timestamp(as_of)
+    metadata["as_of_rule"] = dg.MetadataValue.text(rule)
     metadata["budget_hours"] = dg.MetadataValue.float(_hours(budget))
     budget_text = f"{_hours(budget):g} h before {as_of.isoformat()}"
     return dg.AssetCheckResult(
@@ -85,9 +87,9 @@ def evaluate_freshness(
         "a publisher that is missing fails by name."
     ),
 )
-def row_count() -> dg.AssetCheckResult:
+def row_count(layout: LayoutResource) -> dg.AssetCheckResult:
     minimum = min_rows_per_publisher()
-    with read_only() as con:
+    with read_only(layout.layout.warehouse) as con:
         rows = con.execute(
             f"select publisher, count(*) from {relation_name(UNIFIED_MODEL)} group by publisher"
         ).fetchall()
@@ -102,19 +104,19 @@ def row_count() -> dg.AssetCheckResult:
     automation_condition=check_automation_condition(),
     description=(
         "Each publisher's newest impression_time is at most $NEWSREC_FRESHNESS_BUDGET_HOURS "
-        "(default 48) before $NEWSREC_FRESHNESS_AS_OF (ISO-8601, default now); set the as-of "
-        "time to check a historical release."
+        "(default 48) before $NEWSREC_FRESHNESS_AS_OF (ISO-8601; default: the end of generated "
+        "sample data, else now); set the as-of time to check a historical release."
     ),
 )
-def freshness() -> dg.AssetCheckResult:
-    as_of, budget = freshness_as_of(), freshness_budget()
-    with read_only() as con:
+def freshness(layout: LayoutResource) -> dg.AssetCheckResult:
+    (as_of, rule), budget = freshness_as_of(layout.layout), freshness_budget()
+    with read_only(layout.layout.warehouse) as con:
         rows = con.execute(
             f"select publisher, max(impression_time)::timestamp "
             f"from {relation_name(UNIFIED_MODEL)} "
             f"where impression_time is not null group by publisher"
         ).fetchall()
-    return evaluate_freshness(dict(rows), as_of, budget)
+    return evaluate_freshness(dict(rows), as_of, budget, rule)
 
 
 def _hours(delta: timedelta) -> float:

@@ -2,10 +2,11 @@
 of exactly that publisher's raw asset."""
 
 import dagster as dg
-from ingestion.config import PUBLISHERS
+from ingestion import PUBLISHERS
 
 from orchestration.defs.assets.raw import raw_asset_key
-from orchestration.downloads import DownloadState, observe, raw_download_root
+from orchestration.defs.resources import LayoutResource
+from orchestration.downloads import DownloadState, observe
 
 
 @dg.sensor(
@@ -16,14 +17,16 @@ from orchestration.downloads import DownloadState, observe, raw_download_root
     description=(
         "Watches $NEWSREC_DATA_DIR/raw-download/<publisher>/. A new, changed or removed file "
         "starts one run of that publisher's raw asset once its size and mtime are stable "
-        "across two ticks; `*.part` downloads wait; files outside a publisher folder are skipped."
+        "across two ticks; `*.part` downloads wait; files no publisher reads are reported."
     ),
 )
-def raw_download_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    root = raw_download_root()
-    observation = observe(root)
+def raw_download_sensor(
+    context: dg.SensorEvaluationContext, layout: LayoutResource
+) -> dg.SensorResult:
+    root = layout.layout.raw_download_root
+    observation = observe(layout.layout)
     for rel in observation.unknown:
-        context.log.warning(f"skipping {rel}: not in a publisher folder ({', '.join(PUBLISHERS)})")
+        context.log.warning(f"skipping {rel}: no file a publisher ({', '.join(PUBLISHERS)}) reads")
     for key in observation.in_progress:
         context.log.info(f"waiting for {key}: still downloading")
     state = DownloadState.from_cursor(context.cursor)
@@ -40,8 +43,9 @@ def raw_download_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
                 tags={"newsrec/publisher": trigger.publisher},
             )
         )
+    skipped = f"; skipped {', '.join(observation.unknown)}" if observation.unknown else ""
     return dg.SensorResult(
         run_requests=requests,
         cursor=state.to_cursor(),
-        skip_reason=None if requests else f"no settled new or changed files in {root}",
+        skip_reason=None if requests else f"no settled new or changed files in {root}{skipped}",
     )

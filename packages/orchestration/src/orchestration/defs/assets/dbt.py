@@ -6,19 +6,21 @@ editorial models if those run in a second op after the checks.
 
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import dbt_project, manifest
+from orchestration.defs.resources import LayoutResource
 from orchestration.translator import UNIFIED_MODEL, NewsrecDbtTranslator
 from orchestration.warehouse import WAREHOUSE_POOL, read_only
 
 UP_TO_UNIFIED = f"+{UNIFIED_MODEL}"
 
 
-def build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Path) -> Iterator[Any]:
     """`dbt build` of the selected models and their tests, with row counts as metadata.
 
     The events are held until dbt exits: DuckDB lets no one else open the warehouse while dbt
@@ -30,12 +32,12 @@ def build(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[An
         events.extend(dbt.cli(["build"], context=context).stream())
     except Exception as error:  # record what was built before the failure, then re-raise
         failure = error
-    yield from with_row_counts(events)
+    yield from with_row_counts(events, warehouse)
     if failure is not None:
         raise failure
 
 
-def with_row_counts(events: list[Any]) -> Iterator[Any]:
+def with_row_counts(events: list[Any], warehouse: Path) -> Iterator[Any]:
     """Attach `dagster/row_count` to each built table (views are not counted: that would
     run their query)."""
     nodes = manifest()["nodes"]
@@ -47,7 +49,7 @@ def with_row_counts(events: list[Any]) -> Iterator[Any]:
     }
     counts: dict[int, int] = {}
     if tables:
-        with read_only() as con:
+        with read_only(warehouse) as con:
             for i, event in tables.items():
                 relation = nodes[event.metadata["unique_id"].value]["relation_name"]
                 counts[i] = con.execute(f"select count(*) from {relation}").fetchone()[0]
@@ -59,40 +61,35 @@ def with_row_counts(events: list[Any]) -> Iterator[Any]:
         yield event
 
 
-@cache
-def staging_assets() -> dg.AssetsDefinition:
-    """Publisher staging up to and including the unified impressions."""
+def dbt_op(name: str, **selection: str) -> dg.AssetsDefinition:
+    """One `dbt build` op over the models `selection` (dbt's `select` / `exclude`) picks."""
 
     @dbt_assets(
         manifest=manifest(),
         project=dbt_project(),
-        select=UP_TO_UNIFIED,
-        name="dbt_up_to_unified",
+        name=name,
         dagster_dbt_translator=NewsrecDbtTranslator(),
         pool=WAREHOUSE_POOL,
+        **selection,
     )
-    def _assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-        yield from build(context, dbt)
+    def _assets(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, layout: LayoutResource
+    ) -> Iterator[Any]:
+        yield from build(context, dbt, layout.layout.warehouse)
 
     return _assets
+
+
+@cache
+def staging_assets() -> dg.AssetsDefinition:
+    """Publisher staging up to and including the unified impressions."""
+    return dbt_op("dbt_up_to_unified", select=UP_TO_UNIFIED)
 
 
 @cache
 def downstream_assets() -> dg.AssetsDefinition:
     """Everything else: the other staging models, marts and editorial models."""
-
-    @dbt_assets(
-        manifest=manifest(),
-        project=dbt_project(),
-        exclude=UP_TO_UNIFIED,
-        name="dbt_after_unified",
-        dagster_dbt_translator=NewsrecDbtTranslator(),
-        pool=WAREHOUSE_POOL,
-    )
-    def _assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-        yield from build(context, dbt)
-
-    return _assets
+    return dbt_op("dbt_after_unified", exclude=UP_TO_UNIFIED)
 
 
 @dg.definitions

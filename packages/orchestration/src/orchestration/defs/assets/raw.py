@@ -7,10 +7,9 @@ of the warehouse pool.
 from typing import Any
 
 import dagster as dg
-from ingestion.config import PUBLISHERS
-from ingestion.report import LoadReport
+from ingestion import PUBLISHERS, BadInputError, LoadReport, publisher, run_publisher
 
-TITLES = {"ebnerd": "EB-NeRD (Ekstra Bladet)", "adressa": "Adressa", "mind": "MIND (Microsoft)"}
+from orchestration.defs.resources import LayoutResource
 
 
 def raw_asset_key(publisher: str) -> dg.AssetKey:
@@ -38,26 +37,24 @@ def load_metadata(report: LoadReport) -> dict[str, Any]:
     return metadata
 
 
-def raw_asset(publisher: str) -> dg.AssetsDefinition:
+def raw_asset(name: str) -> dg.AssetsDefinition:
+    described = publisher(name)
+
     @dg.asset(
-        key=raw_asset_key(publisher),
+        key=raw_asset_key(name),
         group_name="raw",
         kinds={"dlt", "parquet"},
         description=(
-            f"{TITLES[publisher]} downloads from `raw-download/{publisher}/`, landed as they are "
-            f"in the Parquet lake `lake/raw_{publisher}/` (only new or changed files are read)."
+            f"{described.title} downloads from `raw-download/{name}/`, landed as they are "
+            f"in the Parquet lake `lake/raw_{name}/` (only new or changed files are read)."
         ),
     )
-    def _raw(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        # Imported here: dlt is heavy and only the step that runs the load needs it.
-        from ingestion.errors import BadInputError
-        from ingestion.pipeline import run_publisher
-
+    def _raw(context: dg.AssetExecutionContext, layout: LayoutResource) -> dg.MaterializeResult:
         try:
-            report = run_publisher(publisher)
+            report = run_publisher(name, layout.layout)
         except BadInputError as error:
             raise dg.Failure(
-                description=f"{publisher}: malformed input: {error}",
+                description=f"{name}: malformed input: {error}",
                 metadata={
                     "file": error.file,
                     "member": error.member or "",
@@ -65,9 +62,9 @@ def raw_asset(publisher: str) -> dg.AssetsDefinition:
                     "reason": error.reason,
                 },
             ) from error
-        context.log.info(f"{publisher}: {report.status}: {report.message}")
-        for name in report.skipped_files:
-            context.log.warning(f"{publisher}: skipped {name}")
+        context.log.info(f"{name}: {report.status}: {report.message}")
+        for skipped in report.skipped_files:
+            context.log.warning(f"{name}: skipped {skipped}")
         return dg.MaterializeResult(metadata=load_metadata(report))
 
     return _raw
@@ -75,4 +72,4 @@ def raw_asset(publisher: str) -> dg.AssetsDefinition:
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.Definitions(assets=[raw_asset(publisher) for publisher in PUBLISHERS])
+    return dg.Definitions(assets=[raw_asset(name) for name in PUBLISHERS])

@@ -5,11 +5,11 @@
   through this table macro, so no model can see a half-written load.
 #}
 {% macro create_lake_macros() %}
-create or replace macro main.lake_visible_rows(dataset_root, table_name) as table
+create or replace macro main.lake_visible_rows(dataset_name, table_name) as table
 with finished_load as (
     select max(cast(load_id as decimal(30, 10))) as load_id
     from read_json(
-        dataset_root || '/_dlt_loads/*.jsonl',
+        '{{ lake_root() }}/' || dataset_name || '/_dlt_loads/*.jsonl',
         columns = {load_id: 'varchar', status: 'bigint'}
     )
     where status = 0
@@ -17,13 +17,13 @@ with finished_load as (
 
 current_files as (
     select source_file, rows_load_id
-    from read_parquet(dataset_root || '/source_files/*.parquet')
+    from read_parquet('{{ lake_root() }}/' || dataset_name || '/source_files/*.parquet')
     where cast(_dlt_load_id as decimal(30, 10)) = (select load_id from finished_load)
 )
 
 select lake_rows.*
 from read_parquet(
-    dataset_root || '/' || table_name || '/*.parquet', union_by_name = true
+    '{{ lake_root() }}/' || dataset_name || '/' || table_name || '/*.parquet', union_by_name = true
 ) as lake_rows
 semi join current_files
     on lake_rows._source_file = current_files.source_file
@@ -82,10 +82,7 @@ semi join current_files
 {% endmacro %}
 
 
-{#
-  $NEWSREC_DATA_DIR/lake; the default is the repository's data/ folder seen from this project's
-  folder, where dbt and dagster-dbt run. The sources' `external_location` spells out the same.
-#}
+{# `$NEWSREC_DATA_DIR/lake`: the only place the models name the data directory. #}
 {% macro lake_root() %}
-    {{- return(env_var('NEWSREC_DATA_DIR', '../../../../../data') ~ '/lake') -}}
+    {{- return(env_var('NEWSREC_DATA_DIR') ~ '/lake') -}}
 {% endmacro %}

@@ -4,6 +4,8 @@
   `unique_combination` finds it. Values are first grouped on their 64-bit hash, eight bytes a row
   instead of the value's text, so millions of keys (Adressa's event keys) fit in memory; only
   values whose hash repeats are then grouped on themselves, so a collision cannot fail the test.
+  Written here rather than taken from a dbt package: packages install from dbt's hub, which is not
+  reachable offline.
 #}
 {% macro duckdb__test_unique(model, column_name) %}
 with

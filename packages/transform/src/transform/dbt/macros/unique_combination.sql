@@ -1,5 +1,7 @@
 {#
-  A composite key: no two rows share the same values in `columns`.
+  A composite key: no two rows share the same values in `columns` (dbt_utils'
+  `unique_combination_of_columns`, written here: dbt packages install from dbt's hub, which is not
+  reachable offline).
 
   Rows are first grouped on a 64-bit hash of the key: eight bytes a row instead of the key's text,
   so the ten million keys of the candidate-grain models fit in memory rather than spilling. Only

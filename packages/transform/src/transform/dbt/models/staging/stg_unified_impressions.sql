@@ -1,5 +1,6 @@
 -- The three publishers in one schema: one row per article shown in an impression. This is the
--- contract the marts, the editorial models and the researchers build on (ARCHITECTURE.md).
+-- contract the marts, the editorial models and the researchers build on (README.md, "Contract:
+-- `stg_unified_impressions`").
 {{ config(materialized='table') }}
 
 with

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.sample import vocabulary
-from ingestion.sample.archives import Deflated, deflate_tar_member, part_path, write_tar_gz
-from ingestion.sample.clock import DAY, epoch, oslo_day, oslo_day_start
-from ingestion.sample.counts import Tally, as_report
-from ingestion.sample.sql import column, connect, literal, sql_list, text
+from sample import vocabulary
+from sample.archives import TarMember, part_path, write_tar_gz
+from sample.clock import DAY, epoch, oslo_day, oslo_day_start
+from sample.counts import Tally, as_report
+from sample.sql import column, connect, literal, sql_list, text
 
 ARCHIVE = "one_week.tar.gz"
 FOLDER = "one_week"
@@ -74,18 +74,20 @@ def member_name(day: date) -> str:
 
 def archive_member(
     folder: Path, day: date, scale: float, seed: int, end: datetime
-) -> tuple[Deflated, Tally]:
-    """One daily file of the archive, deflated into a `.part` file in `folder` (run in a
-    worker; `write_archive` splices the pieces together)."""
+) -> tuple[TarMember, Tally]:
+    """One daily file of the archive, written to a `.part` file in `folder` (run in a worker;
+    `write_archive` compresses the members into the archive)."""
     lines, tally, bad = _day(day, scale, seed, min(oslo_day_start(day) + DAY, epoch(end)))
     name = member_name(day)
     if bad:
         tally.bad_lines[f"{ARCHIVE} :: {name}"] = bad
     piece = folder / f"{ARCHIVE}.{day:%Y%m%d}.part"
-    return deflate_tar_member(piece, name, lines, end), tally
+    with piece.open("wb") as out:
+        out.writelines(lines)
+    return TarMember(name, piece), tally
 
 
-def write_archive(folder: Path, members: list[Deflated], end: datetime) -> Path:
+def write_archive(folder: Path, members: list[TarMember], end: datetime) -> Path:
     return write_tar_gz(folder / ARCHIVE, FOLDER, members, end)
 
 

@@ -1,7 +1,7 @@
-"""Find the files in a publisher's landing folder and the members inside its archives.
+"""The files in a publisher's landing folder and the members inside its archives.
 
-Archives are read in place (zip members opened directly, tar.gz streamed and inflated in a
-background thread, see `inflate`); loose files extracted from them are read the same way. macOS
+Archives are read in place (zip members opened directly, tar.gz streamed and inflated by ISA-L in
+a background thread); loose files extracted from them are read the same way. macOS
 and download junk is ignored by name.
 """
 
@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from ingestion.inflate import GZIP_MAGIC, GzipReader, MemberStream
+from isal import igzip_threaded
 
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
 IN_PROGRESS_SUFFIXES = (".part", ".crdownload", ".tmp", ".download")
 JUNK_NAMES = {".DS_Store", "__placeholder__", "Thumbs.db", ".gitkeep"}
+GZIP_MAGIC = b"\x1f\x8b"
+READ_BYTES = 4 << 20
 
 
 def is_junk(path: str) -> bool:
@@ -55,6 +57,16 @@ class SourceFile:
     @property
     def is_archive(self) -> bool:
         return is_archive(self.rel)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a member's rows come from: file on disk, member in the archive, release and split."""
+
+    source_file: str
+    member: str
+    dataset: str
+    split: str | None
 
 
 @dataclass(frozen=True)
@@ -122,39 +134,33 @@ def iter_members(source: SourceFile) -> Generator[Member, None, None]:
 
 
 def _tar_members(source: SourceFile) -> Iterator[Member]:
-    """gzip is inflated in a background thread (the common case, and the slow one); anything
-    else goes through tarfile's own stream, which detects the compression."""
+    """gzip (the common case, and the slow one) is inflated by ISA-L in a background thread,
+    ahead of the member being parsed; anything else goes through tarfile's own stream, which
+    detects the compression. Either way the archive is read once, front to back."""
     with source.path.open("rb") as file:
         gzipped = file.read(2) == GZIP_MAGIC
     if not gzipped:
         with tarfile.open(source.path, mode="r|*") as archive:
-            yield from _regular_members(source, archive, archive.extractfile)
+            yield from _regular_members(source, archive)
         return
-    with GzipReader(source.path) as stream, tarfile.TarFile(fileobj=stream) as archive:
-        yield from _regular_members(source, archive, lambda e: _member_stream(archive, stream, e))
-        stream.check_end()
+    with (
+        igzip_threaded.open(source.path, "rb", threads=1) as stream,
+        tarfile.open(fileobj=stream, mode="r|") as archive,
+    ):
+        yield from _regular_members(source, archive)
+        # the rest (padding after the tar's end marker) and the gzip trailer: a truncated or
+        # corrupt file is an error even when the tar looks whole
+        while stream.read(READ_BYTES):
+            pass
 
 
-def _regular_members(
-    source: SourceFile,
-    archive: tarfile.TarFile,
-    extract: Callable[[tarfile.TarInfo], IO[bytes] | None],
-) -> Iterator[Member]:
+def _regular_members(source: SourceFile, archive: tarfile.TarFile) -> Iterator[Member]:
     for entry in archive:
         if not entry.isfile() or is_junk(entry.name):
             continue
-        stream = extract(entry)
+        stream = archive.extractfile(entry)
         if stream is not None:
             yield Member(source, entry.name, _stream_opener(stream))
-
-
-def _member_stream(
-    archive: tarfile.TarFile, stream: GzipReader, entry: tarfile.TarInfo
-) -> IO[bytes] | None:
-    """A plain member is read straight from the stream; a sparse one needs tarfile's map."""
-    if entry.sparse is not None:
-        return archive.extractfile(entry)
-    return MemberStream(stream, entry.size)  # type: ignore[return-value]
 
 
 def _zip_opener(

@@ -7,8 +7,9 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from ingestion.config import data_dir, raw_download_dir
-from ingestion.sample.generate import REPORT, generate_sample
+from ingestion import Layout
+
+from sample.generate import generate_sample
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,21 +25,27 @@ def main(argv: list[str] | None = None) -> int:
         help="newest timestamp, ISO-8601 (UTC if no offset); default: now, truncated to the hour",
     )
     parser.add_argument(
-        "--data-dir", type=Path, default=None, help="default: $NEWSREC_DATA_DIR or ./data"
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="default: $NEWSREC_DATA_DIR, else the repository's data/",
     )
     args = parser.parse_args(argv)
-    base = (args.data_dir or data_dir()).expanduser().resolve()
+    layout = Layout.from_env(args.data_dir)
     started = time.monotonic()
-    report = generate_sample(base, scale=args.scale, seed=args.seed, end=args.end)
+    report = generate_sample(layout, scale=args.scale, seed=args.seed, end=args.end)
     seconds = time.monotonic() - started
-    print(f"sample scale {report['scale']}, seed {report['seed']}, end {report['end']} in {base}")
+    print(
+        f"sample scale {report['scale']}, seed {report['seed']}, end {report['end']} "
+        f"in {layout.data_dir}"
+    )
     for publisher, counts in report["publishers"].items():
-        folder = raw_download_dir(publisher, base)
+        folder = layout.raw_download(publisher)
         size = sum((folder / name).stat().st_size for name in report["files"][publisher])
         summary = ", ".join(f"{value:,} {key}" for key, value in counts.items())
         print(f"  {publisher:<8} {size / 2**20:8.1f} MiB  {', '.join(report['files'][publisher])}")
         print(f"  {'':<8} {summary}")
-    print(f"report: {base / REPORT} ({seconds:.1f} s)")
+    print(f"report: {layout.sample_report} ({seconds:.1f} s)")
     return 0
 
 

@@ -13,18 +13,15 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import duckdb
+from ingestion import PUBLISHERS, Layout
 
-from ingestion.config import PUBLISHERS, raw_download_dir
-from ingestion.sample import adressa, ebnerd, mind
-from ingestion.sample.archives import Deflated
-from ingestion.sample.clock import resolve_end
-from ingestion.sample.counts import Tally, as_report, merge
-
-REPORT = "sample-report.json"
+from sample import adressa, ebnerd, mind
+from sample.archives import TarMember
+from sample.clock import resolve_end
+from sample.counts import Tally, as_report, merge
 
 
 class _Inline(Executor):
@@ -37,18 +34,18 @@ class _Inline(Executor):
 
 
 def generate_sample(
-    base: Path,
+    layout: Layout,
     scale: float = 1,
     seed: int = 0,
     end: datetime | None = None,
     workers: int | None = None,
 ) -> dict:
-    """Write `base/raw-download/{ebnerd,adressa,mind}/` and `base/sample-report.json`; return the
+    """Write the three publishers' landing folders and the sample report; return the
     report. `workers` defaults to the number of cores."""
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
     end = resolve_end(end)
-    folders = {p: raw_download_dir(p, base) for p in PUBLISHERS}
+    folders = {p: layout.raw_download(p) for p in PUBLISHERS}
     for folder in folders.values():
         folder.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
@@ -75,7 +72,7 @@ def generate_sample(
                 mind.write_split, folders["mind"], "test", scale, seed, end
             ),
         }
-        members: list[Deflated] = []
+        members: list[TarMember] = []
         adressa_tallies: list[Tally] = []
         for future in days.values():
             member, tally = future.result()
@@ -100,5 +97,5 @@ def generate_sample(
         "bad_lines": {p: tallies[p].bad_lines for p in PUBLISHERS},
         "generator": {"duckdb": duckdb.__version__},
     }
-    (base / REPORT).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    layout.sample_report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report

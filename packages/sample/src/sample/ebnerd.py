@@ -19,12 +19,13 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+from ingestion import EBNERD_SCHEMAS
 
-from ingestion.sample import vocabulary
-from ingestion.sample.archives import Member, apple_double, ds_store, write_zip
-from ingestion.sample.clock import DAY, epoch
-from ingestion.sample.counts import Tally, merge
-from ingestion.sample.sql import STRIDES, column, connect, sql_list
+from sample import vocabulary
+from sample.archives import Member, apple_double, ds_store, write_zip
+from sample.clock import DAY, epoch
+from sample.counts import Tally, merge
+from sample.sql import STRIDES, column, connect, sql_list
 
 SMALL = "ebnerd_small.zip"
 TESTSET = "ebnerd_testset.zip"
@@ -36,28 +37,10 @@ BEYOND_ACCURACY_SHARE = 0.005
 BEYOND_ACCURACY_LENGTH = 250
 MAX_INVIEW = 100
 
-_ts = pa.timestamp("us")
-TRAIN_BEHAVIORS = pa.schema(
-    [
-        ("impression_id", pa.uint32()),
-        ("article_id", pa.int32()),
-        ("impression_time", _ts),
-        ("read_time", pa.float32()),
-        ("scroll_percentage", pa.float32()),
-        ("device_type", pa.int8()),
-        ("article_ids_inview", pa.large_list(pa.int32())),
-        ("article_ids_clicked", pa.large_list(pa.int32())),
-        ("user_id", pa.uint32()),
-        ("is_sso_user", pa.bool_()),
-        ("gender", pa.int8()),
-        ("postcode", pa.int8()),
-        ("age", pa.int8()),
-        ("is_subscriber", pa.bool_()),
-        ("session_id", pa.uint32()),
-        ("next_read_time", pa.float32()),
-        ("next_scroll_percentage", pa.float32()),
-    ]
-)
+# The release's schemas, as the reader defines them: the train and validation behaviours have
+# 17 columns, the test split 13 of them plus `is_beyond_accuracy`.
+_BEHAVIORS = EBNERD_SCHEMAS["behaviors"]
+TRAIN_BEHAVIORS = _BEHAVIORS.remove(_BEHAVIORS.get_field_index("is_beyond_accuracy"))
 _TEST_COLUMNS = (
     "impression_id",
     "impression_time",
@@ -72,45 +55,11 @@ _TEST_COLUMNS = (
     "age",
     "is_subscriber",
     "session_id",
+    "is_beyond_accuracy",
 )
-TEST_BEHAVIORS = pa.schema(
-    [TRAIN_BEHAVIORS.field(name) for name in _TEST_COLUMNS]
-    + [pa.field("is_beyond_accuracy", pa.bool_())]
-)
-HISTORY = pa.schema(
-    [
-        ("user_id", pa.uint32()),
-        ("impression_time_fixed", pa.large_list(_ts)),
-        ("scroll_percentage_fixed", pa.large_list(pa.float32())),
-        ("article_id_fixed", pa.large_list(pa.int32())),
-        ("read_time_fixed", pa.large_list(pa.float32())),
-    ]
-)
-ARTICLES = pa.schema(
-    [
-        ("article_id", pa.int32()),
-        ("title", pa.string()),
-        ("subtitle", pa.string()),
-        ("last_modified_time", _ts),
-        ("premium", pa.bool_()),
-        ("body", pa.string()),
-        ("published_time", _ts),
-        ("image_ids", pa.large_list(pa.int64())),
-        ("article_type", pa.string()),
-        ("url", pa.string()),
-        ("ner_clusters", pa.large_list(pa.string())),
-        ("entity_groups", pa.large_list(pa.string())),
-        ("topics", pa.large_list(pa.string())),
-        ("category", pa.int16()),
-        ("subcategory", pa.large_list(pa.int16())),
-        ("category_str", pa.string()),
-        ("total_inviews", pa.int32()),
-        ("total_pageviews", pa.int32()),
-        ("total_read_time", pa.float32()),
-        ("sentiment_score", pa.float32()),
-        ("sentiment_label", pa.string()),
-    ]
-)
+TEST_BEHAVIORS = pa.schema([_BEHAVIORS.field(name) for name in _TEST_COLUMNS])
+HISTORY = EBNERD_SCHEMAS["history"]
+ARTICLES = EBNERD_SCHEMAS["articles"]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ import json
 import re
 import tarfile
 import zipfile
-import zlib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -17,14 +16,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from ingestion.inventory import visible_sql
-from ingestion.pipeline import run_publisher
-from ingestion.report import LoadReport
-from ingestion.sample import generate_sample, write_adressa_day
-from ingestion.sample.archives import crc32_combine
-from ingestion.sample.cli import main
-from ingestion.sample.clock import resolve_end
-from ingestion.sample.sql import connect, text
+from ingestion import Layout, LoadReport, run_publisher, visible_sql
+from sample import generate_sample, write_adressa_day
+from sample.cli import main
+from sample.clock import resolve_end
+from sample.sql import connect, text
 
 END = datetime(2026, 5, 10, 12, tzinfo=UTC)
 PUBLISHERS = ("ebnerd", "adressa", "mind")
@@ -36,7 +32,7 @@ MIND_TIME = re.compile(
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("sample")
-    generate_sample(base, scale=1, seed=0, end=END)
+    generate_sample(Layout.at(base), scale=1, seed=0, end=END)
     return base
 
 
@@ -48,7 +44,7 @@ def report(sample: Path) -> dict:
 @pytest.fixture(scope="module")
 def landed(sample: Path) -> dict[str, LoadReport]:
     """The sample ingested once; the lake lives next to the downloads."""
-    return {p: run_publisher(p, sample) for p in PUBLISHERS}
+    return {p: run_publisher(p, Layout.at(sample)) for p in PUBLISHERS}
 
 
 def files(base: Path) -> dict[str, bytes]:
@@ -57,7 +53,7 @@ def files(base: Path) -> dict[str, bytes]:
 
 
 def lake(base: Path, publisher: str, table: str, select: str) -> tuple:
-    rows = f"({visible_sql(base / 'lake', publisher, table)})"
+    rows = f"({visible_sql(Layout.at(base), publisher, table)})"
     return duckdb.sql(select.replace("ROWS", rows)).fetchall()[0]
 
 
@@ -112,23 +108,32 @@ def test_report_shape(sample: Path, report: dict) -> None:
 def test_same_seed_and_end_give_identical_bytes_whatever_the_workers(
     sample: Path, report: dict, tmp_path: Path
 ) -> None:
-    again = generate_sample(tmp_path, scale=1, seed=0, end=END, workers=1)
+    again = generate_sample(Layout.at(tmp_path), scale=1, seed=0, end=END, workers=1)
     assert again == report
     assert files(tmp_path) == files(sample)
 
 
 def test_another_seed_gives_other_files(sample: Path, tmp_path: Path) -> None:
-    generate_sample(tmp_path, scale=1, seed=1, end=END, workers=1)
+    generate_sample(Layout.at(tmp_path), scale=1, seed=1, end=END, workers=1)
     ours, theirs = files(sample), files(tmp_path)
     assert ours.keys() == theirs.keys()
     assert all(ours[name] != theirs[name] for name in ours)
 
 
-def test_scale_sizes_follow_the_brief(report: dict) -> None:
+def test_sizes_grow_with_the_scale_and_match_the_small_releases_at_100(
+    report: dict, tmp_path: Path
+) -> None:
+    half = generate_sample(Layout.at(tmp_path), scale=0.5, seed=0, end=END, workers=1)
     counts = report["publishers"]
-    assert counts["mind"]["impressions"] == 1570
-    assert counts["ebnerd"]["impressions"] == 2330
-    assert counts["adressa"]["impressions"] == 7 * 3300
+    for publisher in PUBLISHERS:
+        for key in ("impressions", "candidates"):
+            twice = 2 * half["publishers"][publisher][key]
+            assert counts[publisher][key] == pytest.approx(twice, rel=0.05), (publisher, key)
+    # scale 100 is about the real small releases: 156,965 MINDsmall_train impressions and
+    # 232,887 ebnerd_small train impressions
+    assert 100 * counts["mind"]["impressions"] == pytest.approx(156_965, rel=0.05)
+    assert 100 * counts["ebnerd"]["impressions"] == pytest.approx(232_887, rel=0.05)
+    # candidates per impression as in the releases: MIND about 37, EB-NeRD's in-view mean 11.6
     assert 30 < counts["mind"]["candidates"] / counts["mind"]["impressions"] < 45
     assert 10.5 < counts["ebnerd"]["candidates"] / counts["ebnerd"]["impressions"] < 13.5
 
@@ -523,8 +528,9 @@ def test_write_adressa_day_matches_the_archive_and_lands(sample: Path, tmp_path:
     counts = write_adressa_day(folder, date(2026, 5, 9), scale=1, seed=0)
     written = (folder / "20260509").read_bytes().decode("ascii").splitlines()
     assert written == adressa_days(sample)["one_week/20260509"]
-    assert counts["impressions"] == counts["candidates"] == counts["clicks"] == 3300
-    landed = run_publisher("adressa", tmp_path)
+    views = sum(1 for event in events(written) if "id" in event)
+    assert counts["impressions"] == counts["candidates"] == counts["clicks"] == views
+    landed = run_publisher("adressa", Layout.at(tmp_path))
     got = lake(
         tmp_path,
         "adressa",
@@ -545,12 +551,6 @@ def test_end_defaults_to_now_truncated_to_the_hour() -> None:
     assert end.tzinfo == UTC and (end.minute, end.second, end.microsecond) == (0, 0, 0)
     assert timedelta(0) <= now - end < timedelta(hours=1, minutes=1)
     assert resolve_end(datetime(2026, 1, 1, 1, 30)) == datetime(2026, 1, 1, 1, 30, tzinfo=UTC)
-
-
-def test_crc32_combine_matches_zlib() -> None:
-    first, second = b"newsrec" * 1000, b"lakehouse" * 777
-    combined = crc32_combine(zlib.crc32(first), zlib.crc32(second), len(second))
-    assert combined == zlib.crc32(first + second)
 
 
 def test_cli_writes_into_the_data_dir(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

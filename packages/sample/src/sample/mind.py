@@ -17,11 +17,11 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.sample import vocabulary
-from ingestion.sample.archives import Member, write_zip
-from ingestion.sample.clock import DAY, epoch
-from ingestion.sample.counts import Tally
-from ingestion.sample.sql import STRIDES, column, connect, sql_list, text
+from sample import vocabulary
+from sample.archives import Member, write_zip
+from sample.clock import DAY, epoch
+from sample.counts import Tally
+from sample.sql import STRIDES, column, connect, sql_list, text
 
 SPLITS = ("train", "dev", "test")
 FILES = {"train": "MINDsmall_train.zip", "dev": "MINDsmall_dev.zip", "test": "MINDlarge_test.zip"}

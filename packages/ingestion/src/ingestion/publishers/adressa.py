@@ -1,0 +1,47 @@
+"""Adressa (Adresseavisen): `one_week.tar.gz` / `three_month.tar.gz` holding daily JSON-lines
+files named `YYYYMMDD` without extension, or those daily files loose."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ingestion.landing import Member, Origin
+from ingestion.publishers.description import Publisher
+from ingestion.report import RunLog
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+_DAY = re.compile(r"^\d{8}(\.jsonl?)?$")
+_ARCHIVE_SUFFIX = re.compile(r"(\.tar\.gz|\.tgz|\.tar)$", re.IGNORECASE)
+
+
+def classify(member: Member) -> tuple[str, Origin] | None:
+    """A daily file; the release is the archive's name (`one_week`) or the enclosing folder."""
+    if not _DAY.match(member.basename):
+        return None
+    parents = member.parts[:-1]
+    dataset = _ARCHIVE_SUFFIX.sub("", parents[0]) if parents else "adressa"
+    return "events", Origin(member.source.rel, member.name, dataset, None)
+
+
+def read(member: Member, table: str, origin: Origin, log: RunLog) -> Iterator[pa.Table]:
+    from ingestion.readers import adressa as reader
+
+    bad = reader.BadLines()
+    with member.open() as stream:
+        yield from reader.read_events(stream, origin, bad)
+    if bad.count:
+        log.bad_lines[f"{origin.source_file} :: {origin.member}"] = bad.count
+
+
+ADRESSA = Publisher(
+    name="adressa",
+    title="Adressa (Adresseavisen)",
+    tables=("events",),
+    archive_suffixes=(".tar.gz", ".tgz", ".tar"),
+    classify=classify,
+    read=read,
+)

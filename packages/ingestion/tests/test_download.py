@@ -187,6 +187,20 @@ def test_a_file_of_another_size_is_refused_before_any_byte(server, client, tmp_p
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_size_far_from_the_published_one(server, client, tmp_path):
+    url = server.serve("/MINDsmall_dev.zip", BODY)
+    item = local("mind-small-dev", BODY, url, size_bytes=None, approx_size="29.51 MB")
+    reporter = Recorder()
+
+    with pytest.raises(
+        DownloadError, match=re.escape("has 2.5 MB, MINDsmall_dev.zip is about 29.51 MB: the")
+    ):
+        make(client, reporter).fetch(item, tmp_path)
+    given = server.serve("/given/MINDsmall_dev.zip", BODY)
+    assert make(client, reporter).fetch(item, tmp_path, [given]).read_bytes() == BODY
+    assert "is about 29.51 MB; downloading the link given" in reporter.text
+
+
 def test_404_then_the_mirror(server, client, tmp_path):
     gone = server.url("/moved/MINDsmall_train.zip")
     mirror = server.serve("/mirror/MINDsmall_train.zip", BODY)

@@ -186,9 +186,31 @@ class Downloader:
                 "licence form; open it in a browser",
             )
         if total is not None:
-            _check_total(release, url, total)
+            self._check_total(release, url, total)
             check_disk(part.path.parent, total - part.size, release.file)
         return total
+
+    def _check_total(self, release: Release, url: str, total: int) -> None:
+        """An exact size must match. An approximate one only tells a wrong file: far from it,
+        a catalogued link is refused, while a link the user gave is trusted with a warning."""
+        if release.size_bytes is not None:
+            if total != release.size_bytes:
+                raise LinkFailed(
+                    url,
+                    f"the server's file has {total:,} bytes, the catalogue says "
+                    f"{release.size_bytes:,}: the link is for another file, or the release changed",
+                )
+            return
+        approx = release.approx_bytes
+        if approx / APPROX_TOLERANCE <= total <= approx * APPROX_TOLERANCE:
+            return
+        differs = (
+            f"the server's file has {decimal(total)}, {release.file} is about {release.approx_size}"
+        )
+        if url not in release.links:
+            self.reporter.note(f"{release.file}: {differs}; downloading the link given")
+            return
+        raise LinkFailed(url, f"{differs}: the link is for another file")
 
     def _receive(
         self, release: Release, response: httpx.Response, part: PartFile, total: int | None
@@ -297,24 +319,6 @@ def check_disk(folder: Path, needed: int, name: str) -> None:
         raise DiskFull(
             f"{name}: needs {decimal(needed)} more, only {decimal(free)} free in {folder}: "
             "free space, or use --to DIR on a larger disk"
-        )
-
-
-def _check_total(release: Release, url: str, total: int) -> None:
-    if release.size_bytes is not None:
-        if total != release.size_bytes:
-            raise LinkFailed(
-                url,
-                f"the server's file has {total:,} bytes, the catalogue says "
-                f"{release.size_bytes:,}: the link is for another file, or the release changed",
-            )
-        return
-    approx = release.approx_bytes
-    if not approx / APPROX_TOLERANCE <= total <= approx * APPROX_TOLERANCE:
-        raise LinkFailed(
-            url,
-            f"the server's file has {decimal(total)}, {release.file} is about "
-            f"{release.approx_size}: the link is for another file",
         )
 
 

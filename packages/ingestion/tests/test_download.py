@@ -238,6 +238,7 @@ def test_409_from_minds_retired_host_points_to_the_mirror(server, client, tmp_pa
     message = str(raised.value)
     assert "HTTP 409: this is MIND's retired Azure host, whose public access is disabled" in message
     assert "MIND's files are served from: https://example.invalid/MINDsmall_dev.zip" in message
+    assert "without --url the catalogue's links are tried: https://example.invalid/" in message
 
 
 def test_409_then_the_mirror(server, client, tmp_path):

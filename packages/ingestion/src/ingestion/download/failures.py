@@ -92,7 +92,9 @@ def all_links_failed(release: Release, failures: list[LinkFailed], part: Path) -
     lines += [f"  - {failure}" for failure in failures]
     tried = {failure.url for failure in failures}
     others = [url for url in release.links if url not in tried]
-    if others:
+    if others and tried.isdisjoint(release.links):
+        lines.append(f"  without --url the catalogue's links are tried: {', '.join(others)}")
+    elif others:
         lines.append(f"  the catalogue's other links: {', '.join(others)} (pass one with --url)")
     elif any("HTTP 404" in f.reason or "HTTP 410" in f.reason for f in failures):
         lines.append(

@@ -75,6 +75,7 @@ class Downloader:
     backoff_s: float = 1.0
     tokens: Mapping[str, str] = field(default_factory=dict)
     sleep: Callable[[float], None] = time.sleep
+    _warned: set[str] = field(default_factory=set, init=False, repr=False)
 
     def fetch(self, release: Release, landing: Path, urls: Iterable[str] | None = None) -> Path:
         """Download `release` into the folder `landing`; return the final path. A file already
@@ -95,8 +96,8 @@ class Downloader:
                 self._from_link(release, url, part)
             except LinkFailed as failure:
                 failures.append(failure)
-                following = "; trying the next link" if index + 1 < len(links) else ""
-                self.reporter.note(f"{failure}{following}")
+                if index + 1 < len(links):
+                    self.reporter.note(f"{failure}; trying the next link")
                 continue
             os.replace(part, target)
             return target
@@ -208,7 +209,9 @@ class Downloader:
             f"the server's file has {decimal(total)}, {release.file} is about {release.approx_size}"
         )
         if url not in release.links:
-            self.reporter.note(f"{release.file}: {differs}; downloading the link given")
+            if url not in self._warned:
+                self._warned.add(url)
+                self.reporter.note(f"{release.file}: {differs}; downloading the link given")
             return
         raise LinkFailed(url, f"{differs}: the link is for another file")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ class Route:
     ranges: bool = True  # honour `Range: bytes=N-`
     content_type: str = "application/octet-stream"
     token: str | None = None  # the bearer token required, if any
+    stalls: int = 0  # how many requests wait `stall_s` before answering
+    stall_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,9 @@ def _handler(owner: LocalServer) -> type[BaseHTTPRequestHandler]:
             route = owner.routes.get(self.path)
             if route is None:
                 return self._empty(404)
+            if route.stalls > 0:
+                route.stalls -= 1
+                time.sleep(route.stall_s)
             if route.first:
                 return self._empty(route.first.pop(0))
             if route.status != 200:

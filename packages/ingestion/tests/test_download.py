@@ -10,6 +10,7 @@ import io
 import random
 import re
 import shutil
+import socket
 import ssl
 import zipfile
 from collections.abc import Iterator
@@ -403,6 +404,30 @@ def test_transient_errors_then_success(server, client, tmp_path):
 
     assert downloader.fetch(local("mind-small-dev", BODY, url), tmp_path).read_bytes() == BODY
     assert sleeps == [0.01, 0.02]
+
+
+def test_a_timeout_is_retried(server, tmp_path):
+    url = server.serve("/MINDsmall_dev.zip", BODY, stalls=1, stall_s=1.0)
+    reporter = Recorder()
+    with http_client(timeout_s=0.2) as impatient:
+        target = make(impatient, reporter).fetch(local("mind-small-dev", BODY, url), tmp_path)
+
+    assert target.read_bytes() == BODY
+    assert "(ReadTimeout: timed out); retrying in 0.01 s (1 of 2 retries)" in reporter.text
+    assert len(server.requests) == 2
+
+
+def test_a_refused_connection_is_retried_then_reported(client, tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/MINDsmall_dev.zip"
+
+    with pytest.raises(DownloadError) as raised:
+        make(client, Recorder()).fetch(local("mind-small-dev", BODY, url), tmp_path)
+
+    assert "cannot connect to 127.0.0.1" in str(raised.value)
+    assert "gave up after 3 attempts in a row without progress" in str(raised.value)
 
 
 def test_a_part_is_in_progress_for_the_sensor_until_it_is_whole(server, client, tmp_path):

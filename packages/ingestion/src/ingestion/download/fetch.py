@@ -115,10 +115,11 @@ class Downloader:
                 except _Transient as error:
                     failures = 1 if part.size > before else failures + 1
                     if failures > self.retries:
+                        retries = "retry" if self.retries == 1 else "retries"
                         raise LinkFailed(
                             url,
-                            f"{error}; gave up after {failures} attempts in a row without "
-                            "progress: check the network, then run again to resume",
+                            f"{error}; gave up after {self.retries} {retries} without progress: "
+                            "check the network, then run again to resume",
                         ) from error
                     delay = min(self.backoff_s * 2 ** (failures - 1), MAX_DELAY_S)
                     self.reporter.note(

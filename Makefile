@@ -18,7 +18,7 @@ SEED ?= 0
 PACKAGES := ingestion sample transform orchestration
 DBT_PROJECT := packages/transform/src/transform/dbt
 
-.PHONY: help uv sync lint format test sample ingest manifest demo dev materialize dbt bench clean
+.PHONY: help uv sync lint format test sample download ingest manifest demo dev materialize dbt bench clean
 
 help:  ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ demo: manifest  ## sample data if raw-download/ is empty, then the whole graph t
 
 sample: sync  ## write generated downloads for all three publishers (SCALE=1; SEED=0)
 	$(UV) run --package sample newsrec-sample --scale $(SCALE) --seed $(SEED)
+
+download: sync  ## fetch real releases: DATASET="mind-small-train ..." ARGS=--accept-license (URL=<link>)
+	$(UV) run --package ingestion newsrec-download $(or $(DATASET),list) $(if $(URL),--url '$(URL)') $(ARGS)
 
 ingest: sync  ## land every publisher's downloads in the lake, without Dagster
 	$(UV) run --package ingestion newsrec-ingest

@@ -5,6 +5,7 @@ readers, and it never changes the file it describes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -68,6 +69,12 @@ def open_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.IOException as error:
+        writer = re.search(r"Conflicting lock is held in .*? \(PID (\d+)\)", str(error))
+        if writer:
+            raise ReportError(
+                f"cannot open {path} read-only: process {writer[1]} is writing it "
+                f"(DuckDB lets no reader in beside a writer); run the report when it has finished"
+            ) from error
         first_line = str(error).splitlines()[0]
         raise ReportError(f"cannot open {path} read-only: {first_line}") from error
     try:

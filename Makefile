@@ -15,9 +15,9 @@ export NEWSREC_DATA_DIR ?= $(CURDIR)/data
 
 SCALE ?= 1
 SEED ?= 0
-PACKAGES := ingestion transform orchestration
+PACKAGES := ingestion transform orchestration report
 
-.PHONY: help uv sync lint format test sample ingest manifest demo dev materialize dbt bench clean
+.PHONY: help uv sync lint format test sample ingest manifest demo dev materialize dbt report bench clean
 
 help:  ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ materialize: manifest  ## materialise SELECT=<asset> and everything it is built 
 
 dbt: sync  ## dbt on its own: make dbt ARGS="build --select staging"
 	cd packages/transform/src/transform/dbt && $(UV) run --package transform dbt $(or $(ARGS),build)
+
+report: sync  ## the editorial report: an HTML page of charts per publisher in data/reports/
+	$(UV) run --package report newsrec-report
 
 bench: sync  ## the benchmark, every stage against the DuckDB floor (SCALE=100 unless given)
 	$(UV) run --package orchestration python bench/run.py \

@@ -16,12 +16,19 @@ LABEL_WIDTH = 300
 CLICKS_COLOUR = "#1f5f99"
 SHOWN_COLOUR = "#b9c6d6"
 DECAY_HOURS_MIN, DECAY_HOURS_MAX = 24, 336
-SECTION_NAMES = ("top-articles", "trending", "content-decay", "category-mix")
+# each chart's name (its PNG is `<publisher>-<name>.png`) and how the index refers to it
+SECTION_LABELS = {
+    "top-articles": "top articles",
+    "trending": "trending",
+    "content-decay": "decay curve",
+    "category-mix": "category mix",
+}
+SECTION_NAMES = tuple(SECTION_LABELS)
 
 
 @dataclass(frozen=True)
 class Section:
-    """One chart of a page: `spec` is None when the publisher has no data for it, and
+    """One chart of a page: `spec` (Vega-Lite) is None when the publisher has no data for it, and
     `message` then says why."""
 
     name: str

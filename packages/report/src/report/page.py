@@ -1,18 +1,16 @@
-"""The HTML of the pages: jinja2 templates, the vl-convert JavaScript bundle inlined once per page
-so that a page opens offline, and each chart's spec as JSON inside the page."""
+"""The HTML of the pages: jinja2 templates, the charting script inlined once per page so that it
+opens offline, and each chart's Vega-Lite spec as JSON inside the page."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 import jinja2
-import vl_convert
-from altair.utils._importers import vl_version_for_vl_convert
 
-from report.charts import Section
+from report import vega
+from report.charts import SECTION_LABELS, Section
 from report.publishers import display_name, notes
 from report.warehouse import Coverage
 
@@ -31,17 +29,6 @@ def _spec_json(spec: dict[str, Any]) -> str:
 
 
 _TEMPLATES.filters["spec_json"] = _spec_json
-
-
-def vega_lite_version() -> str:
-    """The Vega-Lite version of Altair's specs, as vl-convert names it (`v6_4`)."""
-    return vl_version_for_vl_convert()
-
-
-@cache
-def javascript_bundle() -> str:
-    """Vega, Vega-Lite and vega-embed in one script (about 0.9 MB; built once per process)."""
-    return vl_convert.javascript_bundle(vl_version=vega_lite_version())
 
 
 def period(coverage: Coverage) -> str:
@@ -76,7 +63,7 @@ def publisher_page(
         figures=figures,
         notes=notes(coverage),
         sections=sections,
-        bundle=javascript_bundle(),
+        vega_runtime=vega.runtime_script(),
         generated_at=f"{generated_at:%Y-%m-%d %H:%M}",
         warehouse_name=warehouse_name,
     )
@@ -90,7 +77,7 @@ def index_page(
 ) -> str:
     rows = []
     for coverage, sections in pages:
-        missing = [section.title for section in sections if section.spec is None]
+        missing = [SECTION_LABELS[section.name] for section in sections if section.spec is None]
         drawn = f"{len(sections) - len(missing)} of {len(sections)}"
         rows.append(
             {
@@ -99,7 +86,7 @@ def index_page(
                 "period": period(coverage),
                 "impressions": f"{coverage.impressions:,}",
                 "clicks": f"{coverage.clicks:,}",
-                "charts": f"{drawn}; none for {', '.join(missing)}" if missing else drawn,
+                "charts": f"{drawn} (no {' or '.join(missing)})" if missing else drawn,
             }
         )
     return _TEMPLATES.get_template("index.html").render(

@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import vl_convert
-
-from report import page
+from report import page, vega
 from report.charts import SECTION_NAMES, sections
 from report.errors import ReportError
 from report.publishers import NAMES, display_name, order
@@ -92,15 +90,7 @@ def render_report(warehouse: Path, out_dir: Path) -> Report:
             png = None
             if section.spec is not None:
                 png = out_dir / _png_name(publisher, section.name)
-                _write(
-                    png,
-                    vl_convert.vegalite_to_png(
-                        section.spec,
-                        vl_version=page.vega_lite_version(),
-                        scale=1,
-                        allowed_base_urls=[],
-                    ),
-                )
+                _write(png, vega.png(section.spec))
                 written.add(png)
             charts.append(Chart(section.name, section.title, section.caption, png, section.message))
         html = out_dir / f"{publisher}.html"

@@ -109,6 +109,18 @@ def test_the_day_menu_redraws_the_top_ten_of_that_day(
         assert watched.problems() == []
 
 
+def test_hovering_a_bar_shows_its_numbers(report: Report, browser: Browser) -> None:
+    adressa = next(p for p in report.publishers if p.publisher == "adressa")
+    with watched_page(browser) as watched:
+        watched.page.goto(adressa.html.as_uri())
+        wait_for_charts(watched.page)
+        watched.page.locator('.chart[data-chart="top-articles"] svg g.role-mark path').first.hover()
+        tooltip = watched.page.locator("#vg-tooltip-element")
+        tooltip.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
+        assert "Click-through rate" in tooltip.inner_text()
+        assert watched.problems() == []
+
+
 def test_a_title_that_closes_the_script_element_is_shown_as_text(
     warehouse: Path, tmp_path: Path, browser: Browser
 ) -> None:

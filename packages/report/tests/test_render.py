@@ -96,6 +96,11 @@ def test_metadata_markdown_inlines_every_png_and_every_message(report: Report) -
                 assert f"![{chart.title}](data:image/png;base64,{encoded})" in markdown
             else:
                 assert f"_{chart.message}_" in markdown
+    mind = report_metadata_markdown(report, "mind")
+    assert mind.startswith("## MIND (Microsoft News)\n") and "## EB-NeRD" not in mind
+    assert mind in markdown
+    with pytest.raises(ValueError, match="no page for 'nobody'"):
+        report_metadata_markdown(report, "nobody")
 
 
 HOLD = """

@@ -29,13 +29,14 @@ SECTION_NAMES = tuple(SECTION_LABELS)
 @dataclass(frozen=True)
 class Section:
     """One chart of a page: `spec` (Vega-Lite) is None when the publisher has no data for it, and
-    `message` then says why."""
+    `message` then says why; `hint` is how to use the chart on the page (not in a PNG)."""
 
     name: str
     title: str
     caption: str
     spec: dict[str, Any] | None = None
     message: str | None = None
+    hint: str = "Hover a mark for its numbers."
 
 
 def sections(data: PublisherData) -> list[Section]:
@@ -125,9 +126,9 @@ def top_articles(rows: list[Row], categories: list[str]) -> Section:
         "top-articles",
         title,
         f"The ten most-clicked articles of one day, most clicks first: the latest day "
-        f"({days[0]}) is shown; choose another in the Day menu. Hover a bar for its "
-        f"click-through rate.",
+        f"({days[0]}) is shown.",
         spec=_finish(chart),
+        hint="Choose another day in the Day menu; hover a bar for its click-through rate.",
     )
 
 
@@ -150,7 +151,13 @@ def trending(rows: list[Row], coverage: Coverage, categories: list[str]) -> Sect
     ]
     wide = [{**row, "label": f"{row['rank']}. {row['title']}"} for row in rows]
     long = [
-        {"label": row["label"], "rank": row["rank"], "window": window, "clicks": row[field]}
+        {
+            "label": row["label"],
+            "rank": row["rank"],
+            "title": row["title"],
+            "window": window,
+            "clicks": row[field],
+        }
         for row in wide
         for window, field in windows
     ]
@@ -177,6 +184,11 @@ def trending(rows: list[Row], coverage: Coverage, categories: list[str]) -> Sect
         .encode(
             y=y,
             x="clicks:Q",
+            tooltip=[
+                alt.Tooltip("title:N", title="Article"),
+                alt.Tooltip("window:N", title="Window"),
+                alt.Tooltip("clicks:Q", title="Clicks", format=","),
+            ],
             color=alt.Color(
                 "window:N",
                 title=None,

@@ -15,10 +15,10 @@ export NEWSREC_DATA_DIR ?= $(CURDIR)/data
 
 SCALE ?= 1
 SEED ?= 0
-PACKAGES := ingestion sample transform orchestration
+PACKAGES := ingestion sample transform orchestration report
 DBT_PROJECT := packages/transform/src/transform/dbt
 
-.PHONY: help uv sync lint format test sample download ingest manifest demo dev materialize dbt bench clean
+.PHONY: help uv sync lint format test sample download ingest manifest demo dev materialize dbt report bench clean
 
 help:  ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ materialize: manifest  ## materialise SELECT=<asset> and everything it is built 
 
 dbt: sync  ## dbt on its own: make dbt ARGS="build --select staging"
 	cd $(DBT_PROJECT) && $(UV) run --package transform dbt $(or $(ARGS),build)
+
+report: sync  ## the editorial report: an HTML page of charts per publisher in data/reports/
+	$(UV) run --package report newsrec-report
 
 bench: sync  ## the benchmark, every stage against the DuckDB floor (SCALE=100 unless given)
 	$(UV) run --package orchestration python bench/run.py \

@@ -7,6 +7,7 @@ the Dagster code location and the sensor stay light.
 
 from typing import Any
 
+from ingestion.catalogue import Release, release, release_for_dataset, release_for_file, releases
 from ingestion.errors import BadInputError
 from ingestion.inventory import visible_sql
 from ingestion.landing import Member, SourceFile, iter_members
@@ -46,10 +47,15 @@ __all__ = [
     "LoadReport",
     "Member",
     "Publisher",
+    "Release",
     "Snapshot",
     "SourceFile",
     "iter_members",
     "publisher",
+    "release",
+    "release_for_dataset",
+    "release_for_file",
+    "releases",
     "run_publisher",
     "snapshot",
     "stray_files",

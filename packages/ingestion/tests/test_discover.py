@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import gzip
 import shutil
 import subprocess
 import tarfile
 import threading
-import zlib
 from pathlib import Path
 
 import pytest
 from conftest import write_tar, write_zip
+from ingestion.guarded import ArchiveError
 from ingestion.landing import is_junk, iter_members, scan
 
 
@@ -87,9 +86,10 @@ def test_a_truncated_tar_gz_raises_on_read(tmp_path: Path, cut: float) -> None:
     path = write_tar(tmp_path / "one_week.tar.gz", {"one_week/20170101": bytes(range(256)) * 999})
     path.write_bytes(path.read_bytes()[: int(path.stat().st_size * cut)])
     (source,), _ = scan(tmp_path)
-    with pytest.raises((EOFError, zlib.error, tarfile.TarError)):
+    with pytest.raises(ArchiveError, match="truncated") as caught:
         for member in iter_members(source):
             member.open().read()
+    assert caught.value.file == "one_week.tar.gz"
 
 
 @pytest.mark.skipif(shutil.which("tar") is None, reason="needs GNU tar to write a sparse member")
@@ -111,6 +111,6 @@ def test_a_corrupt_tar_gz_fails_its_checksum(tmp_path: Path) -> None:
     data[-8] ^= 0xFF  # the CRC-32 in the gzip trailer
     path.write_bytes(bytes(data))
     (source,), _ = scan(tmp_path)
-    with pytest.raises(gzip.BadGzipFile, match="CRC check failed"):
+    with pytest.raises(ArchiveError, match=r"the gzip stream is corrupt \(CRC check failed\)"):
         for member in iter_members(source):
             member.open().read()

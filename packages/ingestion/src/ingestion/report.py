@@ -12,6 +12,7 @@ class RunLog:
 
     unknown: set[str] = field(default_factory=set)
     bad_lines: dict[str, int] = field(default_factory=dict)
+    bad_line_numbers: dict[str, list[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -25,6 +26,8 @@ class LoadReport:
     files_unchanged: list[str] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)
     bad_lines_skipped: dict[str, int] = field(default_factory=dict)
+    bad_line_numbers: dict[str, list[int]] = field(default_factory=dict)
+    """The first few of those lines (up to 10 per member), to look at."""
     duration_s: float = 0.0
     message: str = ""
 

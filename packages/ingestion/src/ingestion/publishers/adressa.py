@@ -34,7 +34,9 @@ def read(member: Member, table: str, origin: Origin, log: RunLog) -> Iterator[pa
     with member.open() as stream:
         yield from reader.read_events(stream, origin, bad)
     if bad.count:
-        log.bad_lines[f"{origin.source_file} :: {origin.member}"] = bad.count
+        where = f"{origin.source_file} :: {origin.member}"
+        log.bad_lines[where] = bad.count
+        log.bad_line_numbers[where] = bad.lines
 
 
 ADRESSA = Publisher(

@@ -2,7 +2,8 @@
 explicit schema. A block that fails, or whose row count is not its line count (a blank line, two
 objects on one line), is cut into parts that are parsed again, down to a few lines that are checked
 one by one: only the bad lines are skipped and counted (the real files hold the odd truncated
-line), and the rest of the block still goes through pyarrow. Too many bad lines fail the member."""
+line), and the rest of the block still goes through pyarrow. Too many bad lines fail the member,
+and so does a line too long to be an event."""
 
 from __future__ import annotations
 
@@ -55,6 +56,8 @@ REQUIRED = ("eventId", "time", "userId", "url")
 MAX_BAD_FRACTION = 0.001
 BLOCK_BYTES = 8 << 20
 READ_BYTES = 4 << 20
+MAX_LINE_BYTES = 64 << 20
+"""A real event is a few KiB: a line this long is not JSON lines, and would be held in memory."""
 SPLIT_PARTS = 8
 FEW_LINES = 64
 
@@ -82,8 +85,7 @@ def read_events(stream: io.BufferedIOBase, origin: Origin, bad: BadLines) -> Ite
     first_line = 1
     pending: list[pa.Table] = []
     rows = 0
-    for block in _line_blocks(stream):
-        line_count = block.count(b"\n")
+    for block, line_count in _line_blocks(stream, origin):
         for events, numbers in _parse_span(
             block, 0, len(block), first_line, line_count, origin, bad
         ):
@@ -108,25 +110,42 @@ def read_events(stream: io.BufferedIOBase, origin: Origin, bad: BadLines) -> Ite
         )
 
 
-def _line_blocks(stream: io.BufferedIOBase) -> Iterator[bytes]:
-    """Blocks of whole lines, each ending in a newline, joined once from the chunks read."""
+def _line_blocks(stream: io.BufferedIOBase, origin: Origin) -> Iterator[tuple[bytes, int]]:
+    """Blocks of whole lines, each ending in a newline, joined once from the chunks read, and
+    the number of lines in each."""
     pieces: list[bytes | memoryview] = []
     size = 0
+    tail = 0  # bytes since the last newline read
+    lines = 0  # in the blocks yielded so far
     while chunk := stream.read1(READ_BYTES):
         size += len(chunk)
-        if size >= BLOCK_BYTES and (cut := chunk.rfind(b"\n") + 1):
+        newline = chunk.rfind(b"\n")
+        tail = len(chunk) - newline - 1 if newline >= 0 else tail + len(chunk)
+        if tail > MAX_LINE_BYTES:
+            pending = sum(bytes(p).count(b"\n") for p in pieces) + chunk.count(b"\n")
+            raise BadInputError(
+                origin.source_file,
+                origin.member,
+                lines + pending + 1,
+                f"no line break within {MAX_LINE_BYTES / (1 << 20):g} MiB: "
+                "a line this long is not an event",
+            )
+        if size >= BLOCK_BYTES and (cut := newline + 1):
             pieces.append(memoryview(chunk)[:cut])
-            yield b"".join(pieces)
+            block = b"".join(pieces)
+            count = block.count(b"\n")
+            lines += count
+            yield block, count
             pieces = [memoryview(chunk)[cut:]]
             size = len(chunk) - cut
         else:
             pieces.append(chunk)
-    tail = b"".join(pieces)
-    end = tail.rfind(b"\n") + 1
-    if tail[end:].strip():
-        yield tail + b"\n"
+    rest = b"".join(pieces)
+    end = rest.rfind(b"\n") + 1
+    if rest[end:].strip():
+        yield rest + b"\n", rest.count(b"\n") + 1
     elif end:
-        yield tail[:end]
+        yield rest[:end], rest.count(b"\n", 0, end)
 
 
 def _parse_span(

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import accumulate
 from pathlib import Path
 
 import pyarrow as pa
@@ -89,7 +91,9 @@ REQUIRED = {
 
 
 def read_parquet(member: Member, table: str, origin: Origin) -> Iterator[pa.Table]:
-    """Stream row batches of one Parquet member, conformed to the table's schema."""
+    """Stream row batches of one Parquet member, conformed to the table's schema. A file that
+    is not Parquet, lacks a required column or holds a column of another type is refused,
+    naming the column and the row group, before anything of it is landed."""
     schema = SCHEMAS[table]
     with _local_copy(member) as path:
         try:
@@ -108,9 +112,23 @@ def read_parquet(member: Member, table: str, origin: Origin) -> Iterator[pa.Tabl
                 None,
                 f"missing column(s) {', '.join(missing)} expected in EB-NeRD {table}",
             )
+        groups = RowGroups(parquet.metadata)
+        check_types(parquet.schema_arrow, schema, origin, groups)
         first_row = 1
-        for batch in parquet.iter_batches(batch_size=batch_rows(parquet.metadata)):
-            conformed = conform(pa.Table.from_batches([batch]), schema, origin, first_row)
+        batches = parquet.iter_batches(batch_size=batch_rows(parquet.metadata))
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                return
+            except (pa.ArrowException, OSError) as error:
+                raise BadInputError(
+                    origin.source_file,
+                    origin.member,
+                    None,
+                    f"{groups.where(first_row)}: cannot be decoded: {error}",
+                ) from error
+            conformed = conform(pa.Table.from_batches([batch]), schema, origin, first_row, groups)
             yield with_provenance(conformed, origin, first_row)
             first_row += batch.num_rows
 
@@ -123,7 +141,48 @@ def batch_rows(metadata: pq.FileMetaData) -> int:
     return max(1, min(BATCH_ROWS * 2, BATCH_BYTES * metadata.num_rows // decoded))
 
 
-def conform(table: pa.Table, schema: pa.Schema, origin: Origin, first_row: int) -> pa.Table:
+class RowGroups:
+    """Where a row of the file is: its row group, for messages a user can check with any
+    Parquet tool (row groups and rows counted from 1)."""
+
+    def __init__(self, metadata: pq.FileMetaData) -> None:
+        self.count = metadata.num_row_groups
+        self.starts = list(
+            accumulate((metadata.row_group(i).num_rows for i in range(self.count)), initial=1)
+        )
+
+    def where(self, row: int) -> str:
+        if not self.count:
+            return f"row {row:,}"
+        group = min(bisect_right(self.starts, row), self.count)
+        first, end = self.starts[group - 1], self.starts[group] - 1
+        return f"row group {group} of {self.count} (rows {first:,}-{end:,}), row {row:,}"
+
+
+def check_types(found: pa.Schema, schema: pa.Schema, origin: Origin, groups: RowGroups) -> None:
+    """Up front, from the file's schema: a column of a type that has no conversion to the
+    expected one at all (a list for a number, …) is refused before a row is decoded."""
+    for field in schema:
+        if field.name not in found.names:
+            continue
+        actual = found.field(field.name).type
+        if actual == field.type:
+            continue
+        try:
+            pa.array([], actual).cast(field.type)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+            raise BadInputError(
+                origin.source_file,
+                origin.member,
+                None,
+                f"column {field.name} has type {actual} in every row group "
+                f"({groups.count}), expected {field.type}: {error}",
+            ) from error
+
+
+def conform(
+    table: pa.Table, schema: pa.Schema, origin: Origin, first_row: int, groups: RowGroups
+) -> pa.Table:
     """Columns in schema order with schema types; a split's absent columns become nulls."""
     columns = []
     for field in schema:
@@ -135,15 +194,38 @@ def conform(table: pa.Table, schema: pa.Schema, origin: Origin, first_row: int) 
             try:
                 column = column.cast(field.type)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+                index = _first_uncastable(column, field.type)
                 raise BadInputError(
                     origin.source_file,
                     origin.member,
                     None,
-                    f"column {field.name} has type {column.type}, expected {field.type} "
-                    f"(rows from {first_row}): {error}",
+                    f"{groups.where(first_row + index)}: column {field.name} has type "
+                    f"{column.type}, expected {field.type}, and {_shown(column[index])} does "
+                    f"not convert: {error}",
                 ) from error
         columns.append(column)
     return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _shown(value: pa.Scalar) -> str:
+    try:
+        return repr(value.as_py())
+    except (ValueError, OverflowError):  # e.g. nanoseconds, which Python's datetime lacks
+        return value.cast(pa.string()).as_py()
+
+
+def _first_uncastable(column: pa.ChunkedArray, target: pa.DataType) -> int:
+    """Slow path, after a failed cast: halve the batch until the first bad row is found."""
+    low, high = 0, len(column)
+    while high - low > 1:
+        middle = (low + high) // 2
+        try:
+            column.slice(low, middle - low).cast(target)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            high = middle
+        else:
+            low = middle
+    return low
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from bisect import insort
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -74,9 +75,11 @@ class BadLines:
     total: int = 0
 
     def add(self, line: int) -> None:
+        """Lines come in as found, not in order (an incomplete event is seen after its
+        block parsed): the ten lowest are kept."""
         self.count += 1
-        if len(self.lines) < 10:
-            self.lines.append(line)
+        insort(self.lines, line)
+        del self.lines[10:]
 
 
 def read_events(stream: io.BufferedIOBase, origin: Origin, bad: BadLines) -> Iterator[pa.Table]:

@@ -71,6 +71,7 @@ def run_publisher(publisher: str, layout: Layout | None = None) -> LoadReport:
             report.load_id, report.rows_per_table = _load(publisher, layout, source)
             report.skipped_files += sorted(run_log.unknown)
             report.bad_lines_skipped = run_log.bad_lines
+            report.bad_line_numbers = run_log.bad_line_numbers
             prune(layout, publisher)
             report.message = (
                 f"loaded {len(changed)} file(s), removed {len(removed)}, "

@@ -104,3 +104,23 @@ def test_a_conversion_that_would_lose_data_is_refused(data: Path) -> None:
         "row group 1 of 1 (rows 1-3), row 3: column impression_time has type timestamp[ns], "
         "expected timestamp[us], and 1970-01-01 00:00:00.000001001 does not convert"
     )
+
+
+def test_a_damaged_page_names_its_row_group(data: Path) -> None:
+    # a loose file has no archive checksum: the damage shows when the page is decoded
+    folder = data / "raw-download/ebnerd/ebnerd_small/train"
+    folder.mkdir(parents=True)
+    path = folder / "behaviors.parquet"
+    pq.write_table(behaviors(30_000), path, row_group_size=10_000, compression="zstd")
+    page = pq.ParquetFile(path).metadata.row_group(1).column(0).data_page_offset
+    damaged = bytearray(path.read_bytes())
+    damaged[page + 60 : page + 68] = bytes(8)
+    path.write_bytes(bytes(damaged))
+    with pytest.raises(BadInputError) as caught:
+        run_publisher("ebnerd", Layout.at(data))
+    assert (caught.value.file, caught.value.member) == ("ebnerd_small/train/behaviors.parquet",) * 2
+    assert caught.value.reason.startswith(
+        "row group 2 of 3 (rows 10,001-20,000): cannot be decoded: "
+    )
+    assert "\n" not in str(caught.value)
+    assert visible(data, "ebnerd", "behaviors") == []

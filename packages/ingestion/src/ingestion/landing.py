@@ -27,6 +27,7 @@ IN_PROGRESS_SUFFIXES = (".part", ".crdownload", ".tmp", ".download")
 JUNK_NAMES = {".DS_Store", "__placeholder__", "Thumbs.db", ".gitkeep"}
 GZIP_MAGIC = b"\x1f\x8b"
 READ_BYTES = 4 << 20
+TAR_READ_BYTES = 1 << 20
 
 
 def is_junk(path: str) -> bool:
@@ -197,7 +198,8 @@ def _tar_members(reading: Reading) -> Iterator[Member]:
 
 def _tar_stream(reading: Reading, stream: IO[bytes]) -> tarfile.TarFile:
     try:
-        return tarfile.open(fileobj=stream, mode="r|")
+        # tarfile reads its stream `bufsize` bytes at a time (10 KiB unless told)
+        return tarfile.open(fileobj=stream, mode="r|", bufsize=TAR_READ_BYTES)
     except tarfile.ReadError as error:
         what = "the gzip stream holds no" if reading.kind == "gzip" else "neither gzip nor a"
         raise ArchiveError(

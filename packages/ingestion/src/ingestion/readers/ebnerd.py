@@ -20,6 +20,7 @@ from ingestion.landing import Member, Origin
 from ingestion.readers.provenance import BATCH_ROWS, with_provenance
 
 _ts = pa.timestamp("us")
+_UNDECODABLE = (pa.ArrowException, OSError)
 
 # A history row holds a user's whole reading history (thousands of list items), so a fixed row
 # count does not bound memory: batches aim for this many uncompressed bytes instead.
@@ -121,12 +122,14 @@ def read_parquet(member: Member, table: str, origin: Origin) -> Iterator[pa.Tabl
                 batch = next(batches)
             except StopIteration:
                 return
-            except (pa.ArrowException, OSError) as error:
+            except _UNDECODABLE as error:
+                row = groups.first_undecodable(parquet, first_row)
                 raise BadInputError(
                     origin.source_file,
                     origin.member,
                     None,
-                    f"{groups.where(first_row)}: cannot be decoded: {error}",
+                    f"{groups.where(row, exact=False)}: cannot be decoded: "
+                    f"{' '.join(str(error).split())}",
                 ) from error
             conformed = conform(pa.Table.from_batches([batch]), schema, origin, first_row, groups)
             yield with_provenance(conformed, origin, first_row)
@@ -151,12 +154,26 @@ class RowGroups:
             accumulate((metadata.row_group(i).num_rows for i in range(self.count)), initial=1)
         )
 
-    def where(self, row: int) -> str:
+    def first_undecodable(self, parquet: pq.ParquetFile, from_row: int) -> int:
+        """Slow path, after a batch failed to decode (batches may span row groups): the first
+        row of the first row group from `from_row` on that fails on its own."""
+        group = min(bisect_right(self.starts, from_row), self.count)
+        for index in range(group - 1, self.count):
+            try:
+                for _ in parquet.iter_batches(row_groups=[index]):
+                    pass
+            except _UNDECODABLE:
+                return self.starts[index]
+        return from_row
+
+    def where(self, row: int, exact: bool = True) -> str:
+        """`row group 2 of 3 (rows 10,001-20,000)`, and `, row 12,345` when `exact`."""
         if not self.count:
             return f"row {row:,}"
         group = min(bisect_right(self.starts, row), self.count)
         first, end = self.starts[group - 1], self.starts[group] - 1
-        return f"row group {group} of {self.count} (rows {first:,}-{end:,}), row {row:,}"
+        place = f"row group {group} of {self.count} (rows {first:,}-{end:,})"
+        return f"{place}, row {row:,}" if exact else place
 
 
 def check_types(found: pa.Schema, schema: pa.Schema, origin: Origin, groups: RowGroups) -> None:

@@ -173,6 +173,16 @@ def test_the_first_bad_line_is_named_whatever_is_wrong_with_it() -> None:
     assert refused(GOOD + wrong_fields + bad_time).line == 2
 
 
+def test_a_bad_line_stops_the_read_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the rest of a 1.3 GB file is not read to report a bad line near its start
+    monkeypatch.setattr(mind, "BLOCK_BYTES", 1 << 12)
+    payload = (GOOD + "2\tU1\n" + GOOD * 200_000).encode()
+    stream = io.BytesIO(payload)
+    with pytest.raises(BadInputError, match="line 2: expected 5 tab-separated fields, got 2"):
+        list(mind.read_tsv(stream, mind.BEHAVIORS_COLUMNS, TRAIN))
+    assert stream.tell() < len(payload) // 10
+
+
 def test_a_line_too_long_to_be_mind_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     # an inflated member of zeros or one huge line: pyarrow's own error names no line
     monkeypatch.setattr(mind, "BLOCK_BYTES", 1 << 16)

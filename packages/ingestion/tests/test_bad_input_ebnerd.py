@@ -12,7 +12,9 @@ import pytest
 from conftest import FIXTURES, visible, write_zip
 from ingestion import Layout
 from ingestion.errors import BadInputError
+from ingestion.landing import Origin, iter_members, scan
 from ingestion.pipeline import run_publisher
+from ingestion.readers import ebnerd as reader
 
 
 def parquet_bytes(table: pa.Table, **options: object) -> bytes:
@@ -124,3 +126,18 @@ def test_a_damaged_page_names_its_row_group(data: Path) -> None:
     )
     assert "\n" not in str(caught.value)
     assert visible(data, "ebnerd", "behaviors") == []
+
+
+def test_a_loose_file_cut_short_while_it_is_read_says_so(data: Path) -> None:
+    folder = data / "raw-download/ebnerd/ebnerd_small/train"
+    folder.mkdir(parents=True)
+    path = folder / "behaviors.parquet"
+    pq.write_table(behaviors(), path)
+    (source,), _ = scan(data / "raw-download/ebnerd")
+    (member,) = iter_members(source)  # opened and checked against the scan
+    path.write_bytes(path.read_bytes()[:100])  # a download tool rewriting it in place
+    origin = Origin(source.rel, member.name, "ebnerd_small", "train")
+    with pytest.raises(BadInputError) as caught:
+        list(reader.read_parquet(member, "behaviors", origin))
+    assert caught.value.reason.startswith("the file changed size (")
+    assert "bytes) while it was being read: run the load again" in caught.value.reason

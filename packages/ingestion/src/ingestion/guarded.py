@@ -59,7 +59,7 @@ class Reading:
                 None,
                 "the file was removed after the folder was scanned: run the load again",
             ) from None
-        change = self._difference(os.fstat(self.file.fileno()))
+        change = _difference(source, os.fstat(self.file.fileno()))
         if change:
             self.file.close()
             raise ArchiveError(
@@ -85,11 +85,7 @@ class Reading:
             )
 
     def changed(self) -> str | None:
-        try:
-            now = os.stat(self.source.path)
-        except FileNotFoundError:
-            return "the file was removed"
-        return self._difference(now)
+        return changed(self.source)
 
     def damaged(self, error: BaseException, member: str | None = None) -> ArchiveError:
         """The one-line error for a failed read: a changed file first, else the damage."""
@@ -101,15 +97,24 @@ class Reading:
             reason = _damage(self.kind, error)
         return ArchiveError(self.source.rel, member, None, reason)
 
-    def _difference(self, now: os.stat_result) -> str | None:
-        seen = self.source
-        if seen.inode and now.st_ino != seen.inode:
-            return "the file was replaced by another"
-        if now.st_size != seen.size:
-            return f"the file changed size ({seen.size:,} → {now.st_size:,} bytes)"
-        if now.st_mtime_ns != seen.mtime_ns:
-            return "the file was modified"
-        return None
+
+def changed(source: SourceFile) -> str | None:
+    """How the file on disk differs from what the folder scan saw, or None."""
+    try:
+        now = os.stat(source.path)
+    except FileNotFoundError:
+        return "the file was removed"
+    return _difference(source, now)
+
+
+def _difference(seen: SourceFile, now: os.stat_result) -> str | None:
+    if seen.inode and now.st_ino != seen.inode:
+        return "the file was replaced by another"
+    if now.st_size != seen.size:
+        return f"the file changed size ({seen.size:,} → {now.st_size:,} bytes)"
+    if now.st_mtime_ns != seen.mtime_ns:
+        return "the file was modified"
+    return None
 
 
 class Guarded(io.BufferedIOBase):

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ingestion.errors import BadInputError
+from ingestion.guarded import ArchiveError, changed
 from ingestion.landing import Member, Origin
 from ingestion.readers.provenance import BATCH_ROWS, with_provenance
 
@@ -102,6 +103,7 @@ def read_parquet(member: Member, table: str, origin: Origin) -> Iterator[pa.Tabl
             # files are often one row group, so memory would otherwise grow with the file
             parquet = pq.ParquetFile(path, buffer_size=READ_BYTES, pre_buffer=False)
         except (pa.ArrowInvalid, OSError) as error:
+            _raise_if_changed(member, error)
             raise BadInputError(
                 origin.source_file, origin.member, None, f"not a readable Parquet file: {error}"
             ) from error
@@ -123,6 +125,7 @@ def read_parquet(member: Member, table: str, origin: Origin) -> Iterator[pa.Tabl
             except StopIteration:
                 return
             except _UNDECODABLE as error:
+                _raise_if_changed(member, error)
                 row = groups.first_undecodable(parquet, first_row)
                 raise BadInputError(
                     origin.source_file,
@@ -243,6 +246,18 @@ def _first_uncastable(column: pa.ChunkedArray, target: pa.DataType) -> int:
         else:
             low = middle
     return low
+
+
+def _raise_if_changed(member: Member, error: BaseException) -> None:
+    """A loose file is read by pyarrow itself: a failure may be the file changing under it."""
+    change = changed(member.source) if member.name == member.source.rel else None
+    if change:
+        raise ArchiveError(
+            member.source.rel,
+            None,
+            None,
+            f"{change} while it was being read: run the load again ({error})",
+        ) from error
 
 
 @contextmanager

@@ -49,12 +49,18 @@ def entry(name: str, kind: bytes = tarfile.REGTYPE, link: str = "") -> tarfile.T
     return info
 
 
-def claim_size(path: Path, member: str, size: int) -> None:
-    """Rewrite the central directory so that `member` claims `size` bytes inflated."""
+def central_entry(path: Path, member: str) -> tuple[bytearray, int]:
+    """The archive's bytes and where `member`'s central directory entry starts."""
     data = bytearray(path.read_bytes())
     header = data.find(b"PK\x01\x02")
     while data[header + 46 : header + 46 + len(member)] != member.encode():
         header = data.find(b"PK\x01\x02", header + 4)
+    return data, header
+
+
+def claim_size(path: Path, member: str, size: int) -> None:
+    """Rewrite the central directory so that `member` claims `size` bytes inflated."""
+    data, header = central_entry(path, member)
     data[header + 24 : header + 28] = size.to_bytes(4, "little")
     path.write_bytes(bytes(data))
 
@@ -217,6 +223,25 @@ def test_a_zip_symlink_is_refused(tmp_path: Path) -> None:
         ArchiveError, match=r"behaviors\.tsv: the member is a symbolic link: refused"
     ):
         read_all(only(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("offset", "value", "said"),
+    [
+        (8, 0x0001, "the member is encrypted: refused"),  # general purpose flag, bit 0
+        (10, 9, "compressed with zip method 9, which cannot be read: re-pack it with deflate"),
+    ],
+)
+def test_zip_members_that_cannot_be_read_are_refused_up_front(
+    tmp_path: Path, offset: int, value: int, said: str
+) -> None:
+    path = write_zip(tmp_path / "MINDsmall_train.zip", {"behaviors.tsv": b"1\tU1\n"})
+    data, header = central_entry(path, "behaviors.tsv")
+    data[header + offset : header + offset + 2] = value.to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(ArchiveError) as caught:
+        read_all(only(tmp_path))
+    assert str(caught.value) == f"MINDsmall_train.zip, member behaviors.tsv: {said}"
 
 
 # --- size and ratio limits, checked before inflating ------------------------------------------

@@ -63,7 +63,7 @@ class Reading:
         if change:
             self.file.close()
             raise ArchiveError(
-                source.rel, None, None, f"{change} after the folder was scanned: run it again"
+                source.rel, None, None, f"{change} after the folder was scanned: run the load again"
             )
 
     def close(self) -> None:
@@ -92,7 +92,7 @@ class Reading:
         member = member if member is not None else self.member
         change = self.changed()
         if change:
-            reason = f"{change} while it was being read: run the load again ({error})"
+            reason = f"{change} while it was being read: run the load again ({_short(error)})"
         else:
             reason = _damage(self.kind, error)
         return ArchiveError(self.source.rel, member, None, reason)

@@ -252,11 +252,12 @@ def _raise_if_changed(member: Member, error: BaseException) -> None:
     """A loose file is read by pyarrow itself: a failure may be the file changing under it."""
     change = changed(member.source) if member.name == member.source.rel else None
     if change:
+        said = " ".join(str(error).split())
         raise ArchiveError(
             member.source.rel,
             None,
             None,
-            f"{change} while it was being read: run the load again ({error})",
+            f"{change} while it was being read: run the load again ({said})",
         ) from error
 
 

@@ -8,8 +8,8 @@ the Dagster code location and the sensor stay light.
 from typing import Any
 
 from ingestion.catalogue import Release, release, release_for_dataset, release_for_file, releases
-from ingestion.errors import BadInputError
-from ingestion.inventory import visible_sql
+from ingestion.errors import BadInputError, ConflictingFilesError, SourceFileError
+from ingestion.lake.rules import install_lake_rules
 from ingestion.landing import Member, SourceFile, iter_members
 from ingestion.layout import DATA_DIR_ENV, DataDirError, Layout
 from ingestion.pipeline import run_publisher
@@ -42,6 +42,7 @@ __all__ = [
     "PUBLISHERS",
     "REGISTRY",
     "BadInputError",
+    "ConflictingFilesError",
     "DataDirError",
     "Layout",
     "LoadReport",
@@ -50,6 +51,8 @@ __all__ = [
     "Release",
     "Snapshot",
     "SourceFile",
+    "SourceFileError",
+    "install_lake_rules",
     "iter_members",
     "publisher",
     "release",
@@ -59,5 +62,4 @@ __all__ = [
     "run_publisher",
     "snapshot",
     "stray_files",
-    "visible_sql",
 ]

@@ -24,6 +24,8 @@ class LoadReport:
     files_removed: list[str] = field(default_factory=list)
     files_unchanged: list[str] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)
+    duplicates: dict[str, str] = field(default_factory=dict)
+    """A file skipped for having the same bytes as another, and that other file."""
     bad_lines_skipped: dict[str, int] = field(default_factory=dict)
     duration_s: float = 0.0
     message: str = ""

@@ -37,9 +37,11 @@ def visible(
     return con.execute(query, dataset).fetchall()
 
 
-def write_zip(path: Path, members: dict[str, bytes]) -> Path:
+def write_zip(
+    path: Path, members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED
+) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(path, "w", compression) as archive:
         archive.comment = path.name.encode()  # the same members under two names: not a copy
         for name, payload in members.items():
             archive.writestr(name, payload)

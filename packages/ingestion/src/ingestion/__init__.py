@@ -8,7 +8,12 @@ the Dagster code location and the sensor stay light.
 from typing import Any
 
 from ingestion.catalogue import Release, release, release_for_dataset, release_for_file, releases
-from ingestion.errors import BadInputError, ConflictingFilesError, SourceFileError
+from ingestion.errors import (
+    BadInputError,
+    ConflictingFilesError,
+    SourceFileError,
+    describe_failure,
+)
 from ingestion.lake.rules import install_lake_rules
 from ingestion.landing import Member, SourceFile, iter_members
 from ingestion.layout import DATA_DIR_ENV, DataDirError, Layout
@@ -52,6 +57,7 @@ __all__ = [
     "Snapshot",
     "SourceFile",
     "SourceFileError",
+    "describe_failure",
     "install_lake_rules",
     "iter_members",
     "publisher",

@@ -51,7 +51,7 @@ def located(error: BaseException | None) -> SourceFileError | None:
     return None
 
 
-def describe(error: BaseException) -> str:
+def describe_failure(error: BaseException) -> str:
     """One line for a failed publisher: where and why when a file is known, else the innermost
     error's type and first line (dlt's own messages wrap it in several paragraphs)."""
     found = located(error)

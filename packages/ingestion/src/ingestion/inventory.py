@@ -30,9 +30,9 @@ class Entry:
 
 def finished_loads(layout: Layout, publisher: str) -> list[str]:
     """Load ids dlt recorded as finished, oldest first."""
-    if not (layout.lake_dataset(publisher) / "_dlt_loads").is_dir():
-        return []
     with connect(layout) as con:
+        if not con.execute("select lake_has_loads(?)", [dataset_name(publisher)]).fetchall()[0][0]:
+            return []
         rows = con.execute(
             "select load_id from lake_finished_loads(?) order by recency desc",
             [dataset_name(publisher)],

@@ -65,11 +65,14 @@ semi join lake_current_inventory(dataset_name) as inventory
     on lake_rows._source_file = inventory.source_file
     and lake_rows._dlt_load_id = inventory.rows_load_id;
 
--- Whether lake_visible_rows can be read: DuckDB fails on a glob that matches nothing, and a
--- publisher never loaded (or whose first load was killed) has no files yet. Not ready reads as
--- empty.
+-- Whether any load record exists, and whether lake_visible_rows can be read: DuckDB fails on a
+-- glob that matches nothing, and a publisher never loaded (or whose first load was killed) has
+-- no files yet. A table that is not ready reads as empty.
+create or replace macro lake_has_loads(dataset_name) as
+    exists (from glob(lake_dataset_path(dataset_name) || '/_dlt_loads/*.jsonl'));
+
 create or replace macro lake_table_ready(dataset_name, table_name) as
-    exists (from glob(lake_dataset_path(dataset_name) || '/_dlt_loads/*.jsonl'))
+    lake_has_loads(dataset_name)
     and exists (from glob(lake_dataset_path(dataset_name) || '/source_files/*.parquet'))
     and exists (from glob(lake_dataset_path(dataset_name) || '/' || table_name || '/*.parquet'));
 

@@ -6,6 +6,7 @@ away only something no reader sees (docs/lake.md), so a kill during cleanup is h
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -24,41 +25,60 @@ STATE_FOLDER = "_dlt_pipeline_state"
 def clean(layout: Layout, publisher: str) -> list[Path]:
     """Delete, in `lake/raw_<publisher>/`: the dataset folder itself if dlt never wrote its
     `init` (a first load killed before it; dlt would refuse to create the folder again), every
-    temporary file of a killed write, Parquet files of loads that are neither finished and live
-    (`lake_live_loads`) nor unfinished, and pipeline state of loads that never finished (dlt
-    would restore its state from them). Returns what it removed."""
+    temporary file of a killed write, then the files of loads that never finished (by name,
+    unread: a lake written before writes were atomic may hold torn ones) and their pipeline
+    state (dlt would restore its state from it), then the Parquet files of finished loads no
+    longer live (`lake_live_loads`). Returns what it removed."""
     root = layout.lake_dataset(publisher)
     if not root.is_dir():
         return []
     if not (root / "init").is_file():
         shutil.rmtree(root)
         return [root]
-    removed = [p for p in root.rglob(temporary.GLOB) if p.is_file()]
-    finished, live = _loads(layout, publisher)
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        if folder.name == STATE_FOLDER:
-            removed += [
-                p
-                for p in folder.glob("*.jsonl")
-                if (m := _STATE_FILE.match(p.name)) and m.group(1) not in finished
-            ]
-        elif not folder.name.startswith("_dlt"):
-            removed += [
-                p
-                for p in folder.glob("*.parquet")
-                if (m := _DATA_FILE.match(p.name)) and m.group(1) not in live
-            ]
-    for path in removed:
-        path.unlink(missing_ok=True)
+    removed = _remove([p for p in root.rglob(temporary.GLOB) if p.is_file()])
+    removed += _remove([p for p in (root / "_dlt_loads").glob("*.jsonl") if _torn(p)])
+    with connect(layout) as con:
+        dataset = [dataset_name(publisher)]
+        finished: set[str] = set()
+        if con.execute("select lake_has_loads(?)", dataset).fetchall()[0][0]:
+            finished = {
+                r[0] for r in con.execute("from lake_finished_loads(?)", dataset).fetchall()
+            }
+        removed += _remove(_files_of_loads_not_in(root, finished, state=True))
+        if table_ready(con, publisher, INVENTORY_TABLE):
+            live = {r[0] for r in con.execute("from lake_live_loads(?)", dataset).fetchall()}
+            removed += _remove(_files_of_loads_not_in(root, live, state=False))
     return removed
 
 
-def _loads(layout: Layout, publisher: str) -> tuple[set[str], set[str]]:
-    """Finished loads, and the live ones whose files stay (none before a first finished load)."""
-    dataset = dataset_name(publisher)
-    with connect(layout) as con:
-        if not table_ready(con, publisher, INVENTORY_TABLE):
-            return set(), set()
-        finished = {r[0] for r in con.execute("from lake_finished_loads(?)", [dataset]).fetchall()}
-        live = {r[0] for r in con.execute("from lake_live_loads(?)", [dataset]).fetchall()}
-    return finished, live
+def _files_of_loads_not_in(root: Path, loads: set[str], state: bool) -> list[Path]:
+    """Data and inventory files of other loads; with `state`, their pipeline state too."""
+    found = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if folder.name == STATE_FOLDER and state:
+            found += [
+                p
+                for p in folder.glob("*.jsonl")
+                if (m := _STATE_FILE.match(p.name)) and m.group(1) not in loads
+            ]
+        elif not folder.name.startswith("_dlt"):
+            found += [
+                p
+                for p in folder.glob("*.parquet")
+                if (m := _DATA_FILE.match(p.name)) and m.group(1) not in loads
+            ]
+    return found
+
+
+def _torn(record: Path) -> bool:
+    """A load record that is not one whole JSON object: never committed."""
+    try:
+        return not isinstance(json.loads(record.read_bytes()), dict)
+    except ValueError:
+        return True
+
+
+def _remove(paths: list[Path]) -> list[Path]:
+    for path in paths:
+        path.unlink(missing_ok=True)
+    return paths

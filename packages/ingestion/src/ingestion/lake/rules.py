@@ -38,15 +38,3 @@ def connect(layout: Layout) -> duckdb.DuckDBPyConnection:
 def table_ready(con: duckdb.DuckDBPyConnection, publisher: str, table: str) -> bool:
     rows = con.execute("select lake_table_ready(?, ?)", [dataset_name(publisher), table])
     return bool(rows.fetchall()[0][0])
-
-
-def visible_rows(
-    con: duckdb.DuckDBPyConnection, publisher: str, table: str
-) -> duckdb.DuckDBPyRelation | None:
-    """The visible rows of one raw table, or None while it has no finished load."""
-    if not table_ready(con, publisher, table):
-        return None
-    return con.sql(
-        "select * from lake_visible_rows($dataset, $table)",
-        params={"dataset": dataset_name(publisher), "table": table},
-    )

@@ -15,11 +15,11 @@ from pathlib import Path
 import xxhash
 
 HASH = "xxh3_128"
-READ_BYTES = 8 << 20
+READ_BYTES = 1 << 20
 
 
 def content_of(path: Path) -> str:
-    """`xxh3_128:<size>:<hex digest>` of the file's bytes, streamed in 8 MiB reads."""
+    """`xxh3_128:<size>:<hex digest>` of the file's bytes, streamed in 1 MiB reads."""
     digest = xxhash.xxh3_128()
     size = 0
     buffer = bytearray(READ_BYTES)

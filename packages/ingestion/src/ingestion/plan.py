@@ -52,11 +52,11 @@ def plan_load(
     inventory = {}
     for source in files:
         old = previous.get(source.rel)
-        holds = source.rel not in duplicates and source not in read and old is not None
+        keeps_rows = old is not None and source not in read and source.rel not in duplicates
         inventory[source.rel] = Entry(
             fingerprint=source.fingerprint,
             content=contents[source.rel],
-            rows_load_id=old.rows_load_id if holds and old else None,
+            rows_load_id=old.rows_load_id if old is not None and keeps_rows else None,
             duplicate_of=duplicates.get(source.rel),
         )
     return Plan(

@@ -42,6 +42,7 @@ TABLES = {
     "adressa": ("events",),
 }
 FIRST, NEXT = "first load", "next load"
+WHEN = ("before", "after")
 
 State = dict[str, tuple[int, int] | None]
 """Per raw table: visible row count and an order-free checksum, or None while not readable."""
@@ -223,10 +224,9 @@ def quick_points(publisher: str) -> list[tuple[str, KillPoint]]:
 
 
 def kind_of(path: str, publisher: str) -> str:
-    rel = path.split(f"/raw_{publisher}", 1)[1].lstrip("/")
+    """The kind of lake file `path` is (a temporary name is of its final name's kind)."""
+    rel = path.split(f"/raw_{publisher}/", 1)[1]
     top = rel.split("/", 1)[0]
-    if not rel:
-        return "mkdir (dataset folder)"
     if "/" not in rel:
         return "init"
     return {
@@ -267,9 +267,12 @@ def traced_points(hook: Path, start: Start, publisher: str, scratch: Path) -> li
     counters: dict[str, int] = {}
     for op, path in calls:
         counters[op] = counters.get(op, 0) + 1
-        for when in ("before", "after"):
-            point = call_point(kind_of(path, publisher), op, when, f"{lake}*", counters[op])
-            points.append(KillPoint(f"{op} ({point.kind})", point.label, point.env))
+        if op == "mkdir":
+            folder = path.split(f"/raw_{publisher}", 1)[1].strip("/") or "dataset folder"
+            kind = f"mkdir ({folder})"
+        else:
+            kind = f"{op} ({kind_of(path, publisher)})"
+        points += [call_point(kind, op, when, f"{lake}*", counters[op]) for when in WHEN]
     return points
 
 

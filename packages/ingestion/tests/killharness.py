@@ -214,6 +214,11 @@ def quick_points(publisher: str) -> list[tuple[str, KillPoint]]:
         (FIRST, write_point("init", f"{lake}/*init*", "byte 7")),
         (FIRST, write_point("schema version", f"{lake}/_dlt_version/*", "1 short")),
         (FIRST, write_point("dlt state", f"{lake}/_dlt_pipeline_state/*", "1 short")),
+        # the state is whole but its load never finished: dlt must not restore it
+        (
+            FIRST,
+            call_point("rename (dlt state)", "rename", "after", f"{lake}/_dlt_pipeline_state/*"),
+        ),
         (NEXT, write_point(f"data file ({table})", f"{lake}/{table}/*", "byte 7")),
         (NEXT, write_point("inventory", f"{lake}/source_files/*", "8 short")),
         (NEXT, write_point("load record", f"{lake}/_dlt_loads/*", "1 short")),

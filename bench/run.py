@@ -44,6 +44,7 @@ T = TypeVar("T")
 class Sample:
     seconds: float
     peak_rss_mb: float
+    cpu_s: float
 
 
 @dataclass(frozen=True)
@@ -55,21 +56,24 @@ class Stage:
 
 
 def run(commands: list[list[str]], env: dict[str, str]) -> Sample:
-    """Start the commands together; wall time until all end, and the sum of their peaks (each
-    child's own peak RSS, including the descendants it waited for)."""
+    """Start the commands together; wall time until all end, the sum of their peaks (each
+    child's own peak RSS, including the descendants it waited for) and of their CPU seconds
+    (user + system: on a shared machine the figure that does not depend on the neighbours)."""
     started = time.monotonic()
     procs = [subprocess.Popen(c, env=env, stdout=subprocess.DEVNULL) for c in commands]
     peak_kb = 0
+    cpu = 0.0
     failed = []
     for proc, command in zip(procs, commands, strict=True):
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         peak_kb += usage.ru_maxrss
+        cpu += usage.ru_utime + usage.ru_stime
         if proc.returncode:
             failed.append(" ".join(command))
     if failed:
         raise SystemExit(f"stage command failed: {failed}")
-    return Sample(time.monotonic() - started, peak_kb / 1024)
+    return Sample(time.monotonic() - started, peak_kb / 1024, cpu)
 
 
 def in_child(function: Callable[..., T], *args: object, **kwargs: object) -> T:
@@ -194,9 +198,11 @@ def ratio(medians: dict[str, float], numerator: str, denominator: str) -> float 
 
 def table(result: dict) -> str:
     lines = [f"scale {result['scale']}, median of {result['repeats']}, {result['machine']}"]
-    lines.append(f"{'stage':<24} {'median s':>9} {'peak MB':>9}")
+    lines.append(f"{'stage':<24} {'median s':>9} {'CPU s':>9} {'peak MB':>9}")
+    cpu = result.get("median_cpu_s", {})
     for name, seconds in result["median_s"].items():
-        lines.append(f"{name:<24} {seconds:>9.2f} {result['peak_rss_mb'][name]:>9.0f}")
+        cpu_s = f"{cpu[name]:>9.2f}" if name in cpu else f"{'':>9}"
+        lines.append(f"{name:<24} {seconds:>9.2f} {cpu_s} {result['peak_rss_mb'][name]:>9.0f}")
     for key in ("ratio_ingest_to_floor", "ratio_add_day_to_full"):
         lines.append(f"{key:<24} {result[key]}")
     return "\n".join(lines)
@@ -218,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([PY, "-m", "orchestration", "manifest"], env=bench.env, check=True)
     wanted = [s for s in args.stages.split(",") if s]
     medians: dict[str, float] = {}
+    cpus: dict[str, float] = {}
     peaks: dict[str, float] = {}
     for name, stage in bench.stages().items():
         if wanted and name not in wanted:
@@ -227,19 +234,25 @@ def main(argv: list[str] | None = None) -> int:
             stage.prepare()
             samples.append(run(stage.commands, bench.env))
         medians[name] = round(statistics.median(s.seconds for s in samples), 3)
+        cpus[name] = round(statistics.median(s.cpu_s for s in samples), 3)
         peaks[name] = round(max(s.peak_rss_mb for s in samples), 1)
-        print(f"{name:<24} {medians[name]:>9.2f} s {peaks[name]:>9.0f} MB", flush=True)
+        print(
+            f"{name:<24} {medians[name]:>9.2f} s {cpus[name]:>9.2f} CPU s {peaks[name]:>9.0f} MB",
+            flush=True,
+        )
     previous = args.results / f"scale-{scale}.json"
     if wanted and previous.exists():
         # a subset re-measured: it replaces those stages in this scale's results, the rest stay
         kept = json.loads(previous.read_text(encoding="utf-8"))
         medians = {**kept["median_s"], **medians}
+        cpus = {**kept.get("median_cpu_s", {}), **cpus}
         peaks = {**kept["peak_rss_mb"], **peaks}
     result = {
         "scale": scale,
         "repeats": args.repeats,
         "date": date.today().isoformat(),
         "median_s": medians,
+        "median_cpu_s": cpus,
         "peak_rss_mb": peaks,
         "rows": bench.rows(),
         "ratio_ingest_to_floor": ratio(medians, "ingest_total", "floor_duckdb"),

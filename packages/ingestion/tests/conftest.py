@@ -10,8 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from ingestion import Layout
-from ingestion.inventory import visible_sql
+from ingestion import Layout, install_lake_rules
 from sample import EBNERD_BENCHMARK_ROWS
 
 FIXTURES = EBNERD_BENCHMARK_ROWS
@@ -29,16 +28,21 @@ def visible(
     base: Path, publisher: str, table: str, columns: str = "*", grouped: bool = False
 ) -> list[tuple]:
     """Visible rows of a raw table, sorted; `grouped` adds `group by all` for aggregates."""
-    if not any((base / "lake" / f"raw_{publisher}" / table).glob("*.parquet")):
+    con = install_lake_rules(duckdb.connect(), Layout.at(base))
+    dataset = [f"raw_{publisher}", table]
+    if not con.execute("select lake_table_ready(?, ?)", dataset).fetchall()[0][0]:
         return []
-    query = visible_sql(Layout.at(base), publisher, table)
     group = "group by all" if grouped else ""
-    return duckdb.sql(f"select {columns} from ({query}) {group} order by all").fetchall()
+    query = f"select {columns} from lake_visible_rows(?, ?) {group} order by all"
+    return con.execute(query, dataset).fetchall()
 
 
-def write_zip(path: Path, members: dict[str, bytes]) -> Path:
+def write_zip(
+    path: Path, members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED
+) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(path, "w", compression) as archive:
+        archive.comment = path.name.encode()  # the same members under two names: not a copy
         for name, payload in members.items():
             archive.writestr(name, payload)
     return path

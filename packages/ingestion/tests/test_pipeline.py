@@ -52,7 +52,12 @@ def test_replaced_file_supersedes_its_old_rows(data: Path) -> None:
     os.utime(path, ns=(1, path.stat().st_mtime_ns + 10**9))
     run_publisher("mind", Layout.at(data))
     assert behaviors(data) == [("MINDsmall_train.zip", "9")]
-    assert len(list((data / "lake/raw_mind/behaviors").glob("*.parquet"))) == 1  # pruned
+    # the superseded file stays one load longer, for a reader that started before this load
+    files = data / "lake/raw_mind/behaviors"
+    assert len(list(files.glob("*.parquet"))) == 2
+    mind_zip(data / MIND, "MINDsmall_dev.zip")
+    run_publisher("mind", Layout.at(data))
+    assert len(list(files.glob("*.parquet"))) == 2  # train's current rows and dev's
 
 
 def test_removed_file_drops_out(data: Path) -> None:

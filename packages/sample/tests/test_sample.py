@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from ingestion import Layout, LoadReport, run_publisher, visible_sql
+from ingestion import Layout, LoadReport, install_lake_rules, run_publisher
 from sample import generate_sample, write_adressa_day
 from sample.cli import main
 from sample.clock import resolve_end
@@ -53,8 +53,9 @@ def files(base: Path) -> dict[str, bytes]:
 
 
 def lake(base: Path, publisher: str, table: str, select: str) -> tuple:
-    rows = f"({visible_sql(Layout.at(base), publisher, table)})"
-    return duckdb.sql(select.replace("ROWS", rows)).fetchall()[0]
+    con = install_lake_rules(duckdb.connect(), Layout.at(base))
+    query = select.replace("ROWS", "lake_visible_rows(?, ?)")
+    return con.execute(query, [f"raw_{publisher}", table]).fetchall()[0]
 
 
 def zip_text(path: Path, member: str) -> list[str]:

@@ -8,8 +8,13 @@ the Dagster code location and the sensor stay light.
 from typing import Any
 
 from ingestion.catalogue import Release, release, release_for_dataset, release_for_file, releases
-from ingestion.errors import BadInputError
-from ingestion.inventory import visible_sql
+from ingestion.errors import (
+    BadInputError,
+    ConflictingFilesError,
+    SourceFileError,
+    describe_failure,
+)
+from ingestion.lake.rules import install_lake_rules
 from ingestion.landing import Member, SourceFile, iter_members
 from ingestion.layout import DATA_DIR_ENV, DataDirError, Layout
 from ingestion.pipeline import run_publisher
@@ -42,6 +47,7 @@ __all__ = [
     "PUBLISHERS",
     "REGISTRY",
     "BadInputError",
+    "ConflictingFilesError",
     "DataDirError",
     "Layout",
     "LoadReport",
@@ -50,6 +56,9 @@ __all__ = [
     "Release",
     "Snapshot",
     "SourceFile",
+    "SourceFileError",
+    "describe_failure",
+    "install_lake_rules",
     "iter_members",
     "publisher",
     "release",
@@ -59,5 +68,4 @@ __all__ = [
     "run_publisher",
     "snapshot",
     "stray_files",
-    "visible_sql",
 ]

@@ -1,6 +1,7 @@
 """`newsrec-ingest`: land publishers' downloads in the lake without Dagster.
 
-Each publisher runs on its own; one failing does not stop the others, but the exit code says so.
+Each publisher runs on its own; one failing, for whatever reason, does not stop the others, but
+the exit code says so.
 """
 
 from __future__ import annotations
@@ -11,10 +12,25 @@ import logging
 import sys
 from pathlib import Path
 
-from ingestion.errors import BadInputError
+from ingestion.errors import describe_failure, located
 from ingestion.layout import Layout
 from ingestion.pipeline import run_publisher
 from ingestion.publishers import PUBLISHERS
+
+log = logging.getLogger(__name__)
+
+
+def failure(publisher: str, error: Exception) -> dict[str, object]:
+    """A failed publisher in the `--json` output: where and why."""
+    where = located(error)
+    return {
+        "publisher": publisher,
+        "status": "failed",
+        "message": describe_failure(error),
+        "file": where.file if where else None,
+        "member": where.member if where else None,
+        "line": where.line if where else None,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,9 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     for publisher in args.publishers or PUBLISHERS:
         try:
             report = run_publisher(publisher, layout)
-        except BadInputError as error:
+        except Exception as error:
             failed.append(publisher)
-            print(f"{publisher}: FAILED: {error}", file=sys.stderr)
+            reports.append(failure(publisher, error))
+            print(f"{publisher}: FAILED: {describe_failure(error)}", file=sys.stderr)
+            log.debug("%s failed", publisher, exc_info=error)
             continue
         reports.append(report.to_dict())
         if not args.json:

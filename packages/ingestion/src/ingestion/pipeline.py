@@ -1,7 +1,9 @@
 """Run one publisher's dlt pipeline into the Parquet lake, incrementally and atomically.
 
-Only files that are new or changed since the newest finished load are read; removed files drop
-out of the inventory. Rows become visible only when dlt records the load as finished. dlt is
+Only files whose bytes are new to the lake are read; a copy of a file already there is reported
+and skipped; removed files drop out of the inventory. Every write into the lake is atomic and
+rows become visible only when dlt records the load as finished, so a run killed at any byte
+leaves the previous load visible, and the next run removes what it left (docs/lake.md). dlt is
 imported when a load runs, not with this module: the Dagster code location imports it.
 """
 
@@ -11,10 +13,12 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from ingestion.errors import BadInputError
-from ingestion.inventory import INVENTORY_TABLE, current_inventory, prune
+from ingestion.errors import located
+from ingestion.inventory import INVENTORY_TABLE, current_inventory
+from ingestion.lake.clean import clean
 from ingestion.layout import Layout, dataset_name
 from ingestion.lock import publisher_lock
+from ingestion.plan import plan_load
 from ingestion.publishers import publisher as describe
 from ingestion.report import LoadReport, RunLog
 from ingestion.snapshot import snapshot
@@ -27,36 +31,35 @@ log = logging.getLogger(__name__)
 
 def run_publisher(publisher: str, layout: Layout | None = None) -> LoadReport:
     """Land `raw-download/<publisher>/` in `lake/raw_<publisher>/` and say what happened."""
-    describe(publisher)
+    described = describe(publisher)
     layout = layout or Layout.from_env()
     started = time.monotonic()
     with publisher_lock(layout, publisher):
+        for path in clean(layout, publisher):
+            log.info("%s: removed %s, left by an unfinished or superseded load", publisher, path)
         look = snapshot(layout, publisher)
         for name in look.unknown:
             log.warning(
                 "%s: skipping %s: not a %s file this loader knows", publisher, name, publisher
             )
-        previous = current_inventory(layout, publisher)
-        changed = [
-            f
-            for f in look.files
-            if f.rel not in previous or previous[f.rel].fingerprint != f.fingerprint
-        ]
-        removed = sorted(set(previous) - {f.rel for f in look.files})
+        plan = plan_load(described, look.files, current_inventory(layout, publisher))
+        for copy, kept in plan.duplicates.items():
+            log.warning("%s: skipping %s: the same bytes as %s", publisher, copy, kept)
         report = LoadReport(
             publisher=publisher,
             status="loaded",
             load_id=None,
-            files_read=[f.rel for f in changed],
-            files_removed=removed,
-            files_unchanged=[f.rel for f in look.files if f not in changed],
+            files_read=[f.rel for f in plan.read],
+            files_removed=plan.removed,
+            files_unchanged=plan.unchanged,
             skipped_files=[
                 *look.unknown,
                 *(f"{name} (still downloading)" for name in look.waiting),
+                *(f"{copy} (the same bytes as {kept})" for copy, kept in plan.duplicates.items()),
             ],
+            duplicates=plan.duplicates,
         )
-        if not changed and not removed:
-            prune(layout, publisher)
+        if not plan.changes_lake:
             report.status = "up_to_date" if look.files else "empty"
             report.message = (
                 f"{len(look.files)} file(s) unchanged since the last load; nothing to do"
@@ -67,14 +70,14 @@ def run_publisher(publisher: str, layout: Layout | None = None) -> LoadReport:
             from ingestion.sources import SOURCES
 
             run_log = RunLog()
-            source = SOURCES[publisher](look.files, changed, previous, run_log)
+            source = SOURCES[publisher](plan.read, plan.inventory, run_log)
             report.load_id, report.rows_per_table = _load(publisher, layout, source)
             report.skipped_files += sorted(run_log.unknown)
             report.bad_lines_skipped = run_log.bad_lines
             report.bad_line_numbers = run_log.bad_line_numbers
-            prune(layout, publisher)
+            clean(layout, publisher)
             report.message = (
-                f"loaded {len(changed)} file(s), removed {len(removed)}, "
+                f"loaded {len(plan.read)} file(s), removed {len(plan.removed)}, "
                 f"{sum(report.rows_per_table.values())} rows"
             )
     report.duration_s = round(time.monotonic() - started, 3)
@@ -85,6 +88,8 @@ def run_publisher(publisher: str, layout: Layout | None = None) -> LoadReport:
 def _load(publisher: str, layout: Layout, source: DltSource) -> tuple[str, dict[str, int]]:
     import dlt
 
+    from ingestion.lake.atomic import atomic_filesystem
+
     dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
     dlt.config["runtime.dlthub_telemetry"] = False
     # One table's members to the end before the next table's: dlt's default round robin keeps a
@@ -92,7 +97,7 @@ def _load(publisher: str, layout: Layout, source: DltSource) -> tuple[str, dict[
     dlt.config["extract.next_item_mode"] = "fifo"
     pipeline = dlt.pipeline(
         pipeline_name=f"newsrec_{publisher}",
-        destination=dlt.destinations.filesystem(bucket_url=layout.lake.as_uri()),
+        destination=atomic_filesystem(bucket_url=layout.lake.as_uri()),
         dataset_name=dataset_name(publisher),
         pipelines_dir=str(layout.dlt_pipelines),
     )
@@ -101,7 +106,7 @@ def _load(publisher: str, layout: Layout, source: DltSource) -> tuple[str, dict[
     try:
         info = pipeline.run(source, loader_file_format="parquet")
     except Exception as error:
-        cause = _bad_input(error)
+        cause = located(error)
         if cause is not None:
             raise cause from error
         raise
@@ -109,14 +114,3 @@ def _load(publisher: str, layout: Layout, source: DltSource) -> tuple[str, dict[
     counts = pipeline.last_trace.last_normalize_info.row_counts
     rows = {t: n for t, n in counts.items() if not t.startswith("_dlt") and t != INVENTORY_TABLE}
     return info.loads_ids[-1], rows
-
-
-def _bad_input(error: BaseException | None) -> BadInputError | None:
-    """dlt wraps errors raised in resources; find ours so the user sees file, member and line."""
-    seen = set()
-    while error is not None and id(error) not in seen:
-        if isinstance(error, BadInputError):
-            return error
-        seen.add(id(error))
-        error = error.__cause__ or error.__context__
-    return None

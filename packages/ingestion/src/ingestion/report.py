@@ -25,6 +25,8 @@ class LoadReport:
     files_removed: list[str] = field(default_factory=list)
     files_unchanged: list[str] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)
+    duplicates: dict[str, str] = field(default_factory=dict)
+    """A file skipped for having the same bytes as another, and that other file."""
     bad_lines_skipped: dict[str, int] = field(default_factory=dict)
     bad_line_numbers: dict[str, list[int]] = field(default_factory=dict)
     """The first few of those lines (up to 10 per member), to look at."""

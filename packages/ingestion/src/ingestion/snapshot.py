@@ -65,12 +65,12 @@ def _is_loadable(source: SourceFile, described: Publisher) -> bool:
             names = zip_names(source)
         except zipfile.BadZipFile:
             return True
-        return any(described.classify(_probe(source, member)) is not None for member in names)
+        return any(described.classify(probe(source, member)) is not None for member in names)
     if source.is_archive:
         return name.endswith(described.archive_suffixes)
-    return described.classify(_probe(source, source.rel)) is not None
+    return described.classify(probe(source, source.rel)) is not None
 
 
-def _probe(source: SourceFile, name: str) -> Member:
+def probe(source: SourceFile, name: str) -> Member:
     """A member to classify by name only: it is never opened."""
     return Member(source, name, lambda: nullcontext(None))  # type: ignore[arg-type, return-value]

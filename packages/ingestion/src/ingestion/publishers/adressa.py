@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from ingestion.landing import Member, Origin
@@ -19,11 +20,15 @@ _ARCHIVE_SUFFIX = re.compile(r"(\.tar\.gz|\.tgz|\.tar)$", re.IGNORECASE)
 
 
 def classify(member: Member) -> tuple[str, Origin] | None:
-    """A daily file; the release is the archive's name (`one_week`) or the enclosing folder."""
+    """A daily file; the release is the archive's name (`one_week`, wherever the archive is) or,
+    for a loose file, its top folder."""
     if not _DAY.match(member.basename):
         return None
-    parents = member.parts[:-1]
-    dataset = _ARCHIVE_SUFFIX.sub("", parents[0]) if parents else "adressa"
+    if member.source.is_archive:
+        dataset = _ARCHIVE_SUFFIX.sub("", PurePosixPath(member.source.rel).name)
+    else:
+        parents = member.parts[:-1]
+        dataset = parents[0] if parents else "adressa"
     return "events", Origin(member.source.rel, member.name, dataset, None)
 
 

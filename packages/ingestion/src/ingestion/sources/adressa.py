@@ -16,10 +16,7 @@ from ingestion.sources.resources import publisher_resources
 
 @dlt.source(name="adressa", max_table_nesting=0)
 def adressa(
-    files: Sequence[SourceFile],
-    changed: Sequence[SourceFile],
-    previous: dict[str, Entry],
-    log: RunLog,
+    read: Sequence[SourceFile], inventory: dict[str, Entry], log: RunLog
 ) -> list[DltResource]:
-    """Events of the changed files, plus the inventory."""
-    return publisher_resources(ADRESSA, list(files), list(changed), previous, log)
+    """Events of the files to read, plus the inventory."""
+    return publisher_resources(ADRESSA, list(read), inventory, log)

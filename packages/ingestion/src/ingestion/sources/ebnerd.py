@@ -16,10 +16,7 @@ from ingestion.sources.resources import publisher_resources
 
 @dlt.source(name="ebnerd", max_table_nesting=0)
 def ebnerd(
-    files: Sequence[SourceFile],
-    changed: Sequence[SourceFile],
-    previous: dict[str, Entry],
-    log: RunLog,
+    read: Sequence[SourceFile], inventory: dict[str, Entry], log: RunLog
 ) -> list[DltResource]:
-    """Behaviours, histories and articles of the changed files, plus the inventory."""
-    return publisher_resources(EBNERD, list(files), list(changed), previous, log)
+    """Behaviours, histories and articles of the files to read, plus the inventory."""
+    return publisher_resources(EBNERD, list(read), inventory, log)

@@ -15,11 +15,6 @@ from ingestion.sources.resources import publisher_resources
 
 
 @dlt.source(name="mind", max_table_nesting=0)
-def mind(
-    files: Sequence[SourceFile],
-    changed: Sequence[SourceFile],
-    previous: dict[str, Entry],
-    log: RunLog,
-) -> list[DltResource]:
-    """Behaviours, news and the two embedding tables of the changed files, plus the inventory."""
-    return publisher_resources(MIND, list(files), list(changed), previous, log)
+def mind(read: Sequence[SourceFile], inventory: dict[str, Entry], log: RunLog) -> list[DltResource]:
+    """Behaviours, news and the two embedding tables of the files to read, plus the inventory."""
+    return publisher_resources(MIND, list(read), inventory, log)

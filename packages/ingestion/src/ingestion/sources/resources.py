@@ -14,7 +14,7 @@ import pyarrow as pa
 from dlt.extract.resource import DltResource
 
 from ingestion.ahead import read_ahead
-from ingestion.errors import BadInputError
+from ingestion.errors import BadInputError, SourceFileError
 from ingestion.inventory import INVENTORY_TABLE, Entry
 from ingestion.landing import SourceFile, iter_members
 from ingestion.publishers import Publisher
@@ -24,22 +24,19 @@ _UNREADABLE = (zipfile.BadZipFile, tarfile.TarError, zlib.error, EOFError, OSErr
 
 
 def publisher_resources(
-    publisher: Publisher,
-    files: list[SourceFile],
-    changed: list[SourceFile],
-    previous: dict[str, Entry],
-    log: RunLog,
+    publisher: Publisher, read: list[SourceFile], inventory: dict[str, Entry], log: RunLog
 ) -> list[DltResource]:
-    """A resource per raw table over the changed files, then the full inventory."""
-    tables = [table_resource(publisher, table, changed, log) for table in publisher.tables]
-    return [*tables, inventory_resource(files, changed, previous)]
+    """A resource per raw table over the files to read, then the full inventory."""
+    tables = [table_resource(publisher, table, read, log) for table in publisher.tables]
+    return [*tables, inventory_resource(read, inventory)]
 
 
 def table_resource(
     publisher: Publisher, table: str, files: list[SourceFile], log: RunLog
 ) -> DltResource:
     """A resource yielding the Arrow tables of every member that belongs to `table`, each read
-    one table ahead in a background thread while dlt writes the previous one."""
+    one table ahead in a background thread while dlt writes the previous one. Any error while
+    reading a file, ours or a library's, names the file and member it happened in."""
 
     def rows() -> Iterator[pa.Table]:
         for source in files:
@@ -53,9 +50,15 @@ def table_resource(
                             log.unknown.add(f"{source.rel} :: {member.name}")
                         elif found[0] == table:
                             yield from read_ahead(publisher.read(member, table, found[1], log))
+            except SourceFileError:
+                raise
             except _UNREADABLE as error:
                 raise BadInputError(
                     source.rel, member_name, None, f"cannot read: {error}"
+                ) from error
+            except Exception as error:
+                raise SourceFileError(
+                    source.rel, member_name, None, f"{type(error).__name__}: {error}"
                 ) from error
 
     return dlt.resource(
@@ -66,27 +69,29 @@ def table_resource(
     )
 
 
-def inventory_resource(
-    files: list[SourceFile], changed: list[SourceFile], previous: dict[str, Entry]
-) -> DltResource:
-    """The full inventory after this load: changed files point at this load's rows, unchanged
-    files keep theirs. An empty folder still writes one (null) row so the removal is a load."""
+def inventory_resource(read: list[SourceFile], inventory: dict[str, Entry]) -> DltResource:
+    """The full inventory after this load: the files read point at this load's rows, the others
+    keep theirs (none for a duplicate). An empty folder still writes one (null) row so the
+    removal is a load."""
 
     def rows() -> Iterator[pa.Table]:
         load_id = dlt.current.load_package_state()["load_id"]
-        fresh = {s.rel for s in changed}
-        names, prints, loads = [], [], []
-        for source in files:
-            names.append(source.rel)
-            prints.append(source.fingerprint)
-            loads.append(load_id if source.rel in fresh else previous[source.rel].rows_load_id)
-        if not names:
-            names, prints, loads = [None], [None], [None]
+        fresh = {s.rel for s in read}
+        names = list(inventory) or [None]
+        entries = list(inventory.values())
+
+        def column(values: list[str | None]) -> pa.Array:
+            return pa.array(values if entries else [None], pa.string())
+
         yield pa.table(
             {
                 "source_file": pa.array(names, pa.string()),
-                "fingerprint": pa.array(prints, pa.string()),
-                "rows_load_id": pa.array(loads, pa.string()),
+                "fingerprint": column([e.fingerprint for e in entries]),
+                "content": column([e.content for e in entries]),
+                "rows_load_id": column(
+                    [load_id if n in fresh else e.rows_load_id for n, e in inventory.items()]
+                ),
+                "duplicate_of": column([e.duplicate_of for e in entries]),
             }
         )
 

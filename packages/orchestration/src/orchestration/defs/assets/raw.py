@@ -7,7 +7,15 @@ of the warehouse pool.
 from typing import Any
 
 import dagster as dg
-from ingestion import PUBLISHERS, BadInputError, LoadReport, publisher, run_publisher
+from ingestion import (
+    PUBLISHERS,
+    BadInputError,
+    LoadReport,
+    SourceFileError,
+    describe_failure,
+    publisher,
+    run_publisher,
+)
 
 from orchestration.defs.resources import LayoutResource
 
@@ -52,15 +60,22 @@ def raw_asset(name: str) -> dg.AssetsDefinition:
     def _raw(context: dg.AssetExecutionContext, layout: LayoutResource) -> dg.MaterializeResult:
         try:
             report = run_publisher(name, layout.layout)
-        except BadInputError as error:
+        except SourceFileError as error:
+            kind = "malformed input" if isinstance(error, BadInputError) else "cannot load"
             raise dg.Failure(
-                description=f"{name}: malformed input: {error}",
+                description=f"{name}: {kind}: {error}",
                 metadata={
                     "file": error.file,
                     "member": error.member or "",
                     "line": error.line if error.line is not None else -1,
                     "reason": error.reason,
                 },
+            ) from error
+        except Exception as error:
+            # a failure of no file (the disk, a library): still one line saying what happened
+            raise dg.Failure(
+                description=f"{name}: {describe_failure(error)}",
+                metadata={"reason": describe_failure(error), "error": type(error).__name__},
             ) from error
         context.log.info(f"{name}: {report.status}: {report.message}")
         for skipped in report.skipped_files:

@@ -26,7 +26,7 @@ def failure_of(data_dir: Path) -> dg.DagsterEvent:
     return failed
 
 
-def test_a_library_error_is_a_failure_naming_file_and_member(data_dir: Path) -> None:
+def test_a_refused_file_is_a_failure_naming_file_member_and_line(data_dir: Path) -> None:
     folder = data_dir / "raw-download/mind"
     folder.mkdir(parents=True)
     with zipfile.ZipFile(folder / "MINDsmall_train.zip", "w") as archive:
@@ -37,9 +37,10 @@ def test_a_library_error_is_a_failure_naming_file_and_member(data_dir: Path) -> 
     metadata = {k: v.value for k, v in data.user_failure_data.metadata.items()}
     assert metadata["file"] == "MINDsmall_train.zip"
     assert metadata["member"] == "news.tsv"
-    assert "invalid UTF8 data" in metadata["reason"]
+    assert metadata["line"] == 1
+    assert "not UTF-8" in metadata["reason"]
     assert data.user_failure_data.description.startswith(
-        "mind: cannot load: MINDsmall_train.zip, member news.tsv: "
+        "mind: cannot load: MINDsmall_train.zip, member news.tsv, line 1: "
     )
 
 

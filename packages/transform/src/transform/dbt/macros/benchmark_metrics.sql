@@ -1,0 +1,62 @@
+{#
+  Whether candidate `c` ranks above candidate `p` under `score`: higher score first; ties go to
+  the higher random score (`score_random`, a seeded hash of impression and article), then to the
+  earlier position. Every impression's ranking is therefore total and reproducible.
+#}
+{% macro ranks_above(c, p, score) -%}
+    (
+        {{ c }}.{{ score }} > {{ p }}.{{ score }}
+        or ({{ c }}.{{ score }} = {{ p }}.{{ score }} and (
+            {{ c }}.score_random > {{ p }}.score_random
+            or ({{ c }}.score_random = {{ p }}.score_random and {{ c }}.position < {{ p }}.position)
+        ))
+    )
+{%- endmacro %}
+
+{#
+  The ideal DCG@k of an impression with `clicks` clicked candidates (MIND's evaluate.py:
+  dcg_score(y_true, y_true, k)): gains 2^1 - 1 = 1 at ranks 1..min(clicks, k), discounted by
+  log2(rank + 1).
+#}
+{% macro ideal_dcg(clicks, k) -%}
+    case least({{ clicks }}, {{ k }})
+        {%- for m in range(1, k + 1) %}
+        when {{ m }} then {% for i in range(1, m + 1) %}1 / log2({{ i + 1 }}){{ " + " if not loop.last }}{% endfor %}
+        {%- endfor %}
+    end
+{%- endmacro %}
+
+{#
+  The "most popular" signal: for each (article_number, hour) of `needed`, the clicks in `clicks`
+  (article_number, hour, clicks) during the 24 clock hours before that hour. Hours are whole hours
+  since the epoch, UTC. The needed hours join the click hours in one series per article, so the
+  window only spans hours that hold a click or a candidate.
+#}
+{% macro clicks_in_previous_24_hours(needed, clicks) -%}
+    select article_number, hour, clicks_24h
+    from (
+        select
+            article_number,
+            hour,
+            is_needed,
+            coalesce(sum(clicks) over (
+                partition by article_number order by hour
+                range between 24 preceding and 1 preceding
+            ), 0) as clicks_24h
+        from (
+            select article_number, hour, sum(clicks) as clicks, bool_or(is_needed) as is_needed
+            from (
+                select article_number, hour, 0 as clicks, true as is_needed from {{ needed }}
+                union all
+                select article_number, hour, clicks, false as is_needed from {{ clicks }}
+            )
+            group by article_number, hour
+        )
+    )
+    where is_needed
+{%- endmacro %}
+
+{# Whole hours since the epoch (UTC) of a timestamp (integer division: `epoch()` is a double). #}
+{% macro epoch_hour(ts) -%}
+    (epoch_ms({{ ts }}) // 3600000)
+{%- endmacro %}

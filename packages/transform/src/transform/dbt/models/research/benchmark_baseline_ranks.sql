@@ -1,0 +1,79 @@
+-- Each baseline's ranking of every labeled impression, one row per model and candidate: rank 1 is
+-- the candidate the baseline puts first, with the ties broken as in `benchmark_impression_metrics`
+-- (random score, then position). Written out in MIND's submission format (`impid [r1,r2,...]`,
+-- ranks in candidate order), it is what `newsrec-evaluate` scores. A view: read on demand.
+{{ config(materialized='view') }}
+{%- set models = ['random', 'popular', 'recent', 'decayed'] %}
+
+with
+
+scores as (
+
+    select * from {{ ref('benchmark_baseline_scores') }}
+
+),
+
+datasets as (
+
+    select publisher, dataset, dataset_number from {{ ref('benchmark_datasets') }}
+
+),
+
+ranked as (
+
+    select
+        dataset_number,
+        impression_number,
+        split,
+        position,
+        clicked,
+        {%- for model in models %}
+        row_number() over (
+            partition by dataset_number, impression_number
+            order by
+                {% if model != 'random' %}score_{{ model }} desc, {% endif %}score_random desc, position
+        ) as rank_{{ model }}{{ "," if not loop.last }}
+        {%- endfor %}
+
+    from scores
+
+),
+
+per_model as (
+
+    {%- for model in models %}
+    select
+        '{{ model }}' as model,
+        dataset_number,
+        impression_number,
+        split,
+        position,
+        clicked,
+        cast(rank_{{ model }} as integer) as rank
+
+    from ranked
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+
+),
+
+named as (
+
+    select
+        per_model.model,
+        datasets.publisher,
+        datasets.dataset,
+        per_model.split,
+        -- the source's own id: a number in all three releases
+        cast(per_model.impression_number as varchar) as impression_id,
+        per_model.position,
+        per_model.clicked,
+        per_model.rank
+
+    from per_model
+    inner join datasets
+        on per_model.dataset_number = datasets.dataset_number
+
+)
+
+select * from named

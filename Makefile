@@ -15,7 +15,7 @@ export NEWSREC_DATA_DIR ?= $(CURDIR)/data
 
 SCALE ?= 1
 SEED ?= 0
-PACKAGES := ingestion transform orchestration
+PACKAGES := ingestion transform orchestration research
 
 .PHONY: help uv sync lint format test sample ingest manifest demo dev materialize dbt bench clean
 

@@ -1,6 +1,7 @@
-"""The baselines and Adressa's negatives use nothing from after the impression: clicks added one
-second after a moment T change no score of any candidate shown at or before T, and no negative
-drawn for a view at or before T, while they do change the popularity of candidates shown later."""
+"""The baselines and Adressa's negatives use nothing from after the impression: articles shown
+around a moment T, clicked again one second after T and once more after the last impression,
+change no score of any candidate shown at or before T and no negative drawn for a view at or
+before T, while they do change the popularity of candidates shown after T."""
 
 from __future__ import annotations
 
@@ -27,25 +28,32 @@ def moment(warehouse: Path, publisher: str) -> datetime:
     )[0][0]
 
 
-def add_future_clicks(con: duckdb.DuckDBPyConnection, publisher: str, at: datetime) -> int:
-    """One second after `at`, a new user clicks every article shown in the hour up to `at` and
-    in the hour after it: a new impression (MIND, EB-NeRD) or new article views (Adressa)."""
+def add_future_clicks(
+    con: duckdb.DuckDBPyConnection, publisher: str, around: datetime, at: datetime, first_id: int
+) -> int:
+    """At `at`, a new user clicks every article shown in the hour before `around` and in the
+    hour after it: a new impression (MIND, EB-NeRD) or new article views (Adressa)."""
     articles = [
         a
         for (a,) in con.execute(
             "select distinct article_id from staging.stg_unified_impressions "
             "where publisher = $p and impression_time between $from and $to order by 1",
-            {"p": publisher, "from": at - timedelta(hours=1), "to": at + timedelta(hours=1)},
+            {
+                "p": publisher,
+                "from": around - timedelta(hours=1),
+                "to": around + timedelta(hours=1),
+            },
         ).fetchall()
     ]
     dataset, split = con.execute(
         "select dataset, split from staging.stg_unified_impressions "
-        "where publisher = $p and impression_time <= $at order by impression_time desc limit 1",
+        "where publisher = $p and clicked is not null and impression_time <= $at "
+        "order by impression_time desc limit 1",
         {"p": publisher, "at": at},
     ).fetchone()
     single = publisher == "adressa"  # a view is an impression of its own
     for i, article in enumerate(articles):
-        impression = f"9{i:08d}" if single else "900000001"
+        impression = str(first_id + i if single else first_id)
         con.execute(
             "insert into staging.stg_unified_impressions (publisher, dataset, impression_key, "
             "impression_id, user_id, article_id, position, impression_time, clicked, split) "
@@ -58,7 +66,7 @@ def add_future_clicks(con: duckdb.DuckDBPyConnection, publisher: str, at: dateti
                 "id": impression,
                 "article": article,
                 "position": 0 if single else i,
-                "time": at + timedelta(seconds=1),
+                "time": at,
                 "split": split,
             },
         )
@@ -72,7 +80,16 @@ def test_clicks_after_an_impression_do_not_change_its_scores(
     moments = {p: moment(warehouse, p) for p in ("mind", "ebnerd", "adressa")}
     with duckdb.connect(str(rebuilt)) as con:
         for publisher, at in moments.items():
-            assert add_future_clicks(con, publisher, at) > 5, publisher
+            (last,) = con.execute(
+                "select max(impression_time) from staging.stg_unified_impressions "
+                "where publisher = ?",
+                [publisher],
+            ).fetchone()
+            soon = add_future_clicks(con, publisher, at, at + timedelta(seconds=1), 900_000_000)
+            after_all = add_future_clicks(
+                con, publisher, at, last + timedelta(seconds=1), 950_000_000
+            )
+            assert soon == after_all > 5, publisher
     # the marts the research models read are rebuilt too (an article's first showing)
     dbt_build(writable_copy, "--select", "mart_article_performance+", "research")
 

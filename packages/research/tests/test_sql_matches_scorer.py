@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import query
+from research.cli import leaderboard_main
 from research.evaluate import score_files
 from research.export import BASELINES, export
 from research.splits import Split
@@ -46,3 +47,21 @@ def test_every_leaderboard_row_is_what_the_file_scorer_gives(
     # the baselines are not all alike: the leaderboard separates them
     aucs = {model: auc for _, dataset, _, model, _, _, auc, *_ in rows if dataset == "one_week"}
     assert max(aucs.values()) - min(aucs.values()) > 0.05
+
+
+def test_the_leaderboard_command_prints_every_row_as_markdown(
+    warehouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert leaderboard_main(["--warehouse", str(warehouse)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("| publisher | dataset | split | baseline | scored | skipped | AUC")
+    rows = [line.split(" | ") for line in lines[2:]]
+    assert len(rows) == 28
+    (auc,) = query(
+        warehouse,
+        "select auc from research.benchmark_leaderboard "
+        "where dataset = 'MINDsmall_dev' and model = 'popular'",
+    )[0]
+    assert ["| mind", "MINDsmall_dev", "validation", "popular"] in [row[:4] for row in rows]
+    row = next(r for r in rows if r[1] == "MINDsmall_dev" and r[3] == "popular")
+    assert row[6] == f"{auc:.4f}"

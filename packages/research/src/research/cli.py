@@ -1,4 +1,4 @@
-"""`newsrec-export` and `newsrec-evaluate`."""
+"""`newsrec-export`, `newsrec-leaderboard` and `newsrec-evaluate`."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
+from research import leaderboard
 from research.evaluate import SubmissionError, score_files
 from research.export import FORMATS, ExportError, export
-from research.warehouse import WarehouseError
+from research.warehouse import WarehouseError, connect
 
 
 def _data_dir() -> Path:
@@ -45,6 +47,25 @@ def export_main(argv: list[str] | None = None) -> int:
     unit = "candidates" if args.fmt == "parquet" else "impressions"
     for item in written:
         print(f"{item.path}  {item.rows:,} {unit}")
+    return 0
+
+
+def leaderboard_main(argv: list[str] | None = None) -> int:
+    """Print the leaderboard of the baselines on every labeled split as a Markdown table."""
+    parser = argparse.ArgumentParser(
+        prog="newsrec-leaderboard", description=leaderboard_main.__doc__
+    )
+    parser.add_argument(
+        "--warehouse", type=Path, help="default: $NEWSREC_DATA_DIR/warehouse.duckdb"
+    )
+    args = parser.parse_args(argv)
+    warehouse = (args.warehouse or _data_dir() / "warehouse.duckdb").resolve()
+    try:
+        with tempfile.TemporaryDirectory() as spill, connect(warehouse, Path(spill)) as con:
+            print(leaderboard.markdown(con), end="")
+    except WarehouseError as error:
+        print(f"newsrec-leaderboard: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -14,8 +14,8 @@ select publisher, dataset, split, model, impressions_scored, impressions_skipped
 from research.benchmark_leaderboard
 order by
     publisher,
-    dataset,
     list_position(['train', 'validation', 'test'], split),
+    dataset,
     list_position(['random', 'popular', 'recent', 'decayed'], model)
 """
 

@@ -27,12 +27,12 @@
 {%- endmacro %}
 
 {#
-  The "most popular" signal: for each (article_number, hour) of `needed`, the clicks in `clicks`
-  (article_number, hour, clicks) during the 24 clock hours before that hour. Hours are whole hours
-  since the epoch, UTC. The needed hours join the click hours in one series per article, so the
-  window only spans hours that hold a click or a candidate.
+  The "most popular" signal: `series` holds one row per (article_number, hour) with the article's
+  `clicks` in that hour and whether the hour `is_needed` (a candidate is shown in it); for each
+  needed hour, the clicks during the 24 clock hours before it. Hours are whole hours since the
+  epoch, UTC; the series only holds hours with a click or a candidate, so the window is over few.
 #}
-{% macro clicks_in_previous_24_hours(needed, clicks) -%}
+{% macro clicks_in_previous_24_hours(series) -%}
     select article_number, hour, clicks_24h
     from (
         select
@@ -43,17 +43,14 @@
                 partition by article_number order by hour
                 range between 24 preceding and 1 preceding
             ), 0) as clicks_24h
-        from (
-            select article_number, hour, sum(clicks) as clicks, bool_or(is_needed) as is_needed
-            from (
-                select article_number, hour, 0 as clicks, true as is_needed from {{ needed }}
-                union all
-                select article_number, hour, clicks, false as is_needed from {{ clicks }}
-            )
-            group by article_number, hour
-        )
+        from {{ series }}
     )
     where is_needed
+{%- endmacro %}
+
+{# The baselines every labeled split is scored by, in the leaderboard's order. #}
+{% macro baselines() -%}
+    {{ return(['random', 'popular', 'recent', 'decayed']) }}
 {%- endmacro %}
 
 {# Whole hours since the epoch (UTC) of a timestamp (integer division: `epoch()` is a double). #}

@@ -46,9 +46,21 @@ hourly_clicks as (
 
 ),
 
+series as (
+
+    select article_number, hour, sum(clicks) as clicks, bool_or(is_needed) as is_needed
+    from (
+        select article_number, hour, 0 as clicks, true as is_needed from pool_hours
+        union all
+        select article_number, hour, clicks, false as is_needed from hourly_clicks
+    )
+    group by article_number, hour
+
+),
+
 popularity as (
 
-    {{ clicks_in_previous_24_hours('pool_hours', 'hourly_clicks') }}
+    {{ clicks_in_previous_24_hours('series') }}
 
 ),
 

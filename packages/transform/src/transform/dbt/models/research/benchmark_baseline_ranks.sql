@@ -3,7 +3,7 @@
 -- (random score, then position). Written out in MIND's submission format (`impid [r1,r2,...]`,
 -- ranks in candidate order), it is what `newsrec-evaluate` scores. A view: read on demand.
 {{ config(materialized='view') }}
-{%- set models = ['random', 'popular', 'recent', 'decayed'] %}
+{%- set models = baselines() %}
 
 with
 

@@ -79,24 +79,23 @@ released as (
 
 ),
 
-released_needed as (
+released_series as (
 
-    select distinct article_number, hour from released
+    -- every hour an article is shown in, with its clicks in that hour
+    select
+        article_number,
+        hour,
+        count(*) filter (where clicked) as clicks,
+        true as is_needed
 
-),
-
-released_clicks as (
-
-    select article_number, hour, count(*) as clicks
     from released
-    where clicked
     group by article_number, hour
 
 ),
 
 released_popularity as (
 
-    {{ clicks_in_previous_24_hours('released_needed', 'released_clicks') }}
+    {{ clicks_in_previous_24_hours('released_series') }}
 
 ),
 

@@ -7,12 +7,14 @@
   A candidate's rank is 1 + the candidates ranked above it (`ranks_above`: ties broken by the
   random score, then by position). Only the clicked candidates' ranks are needed, so each is
   counted against its impression's candidates in one join, for all baselines at once, instead of
-  sorting every impression four times. An impression with no click or with every candidate
-  clicked has no AUC (evaluate.py's sklearn call fails or gives NaN there): it is `scored =
-  false`, its metrics are null and the leaderboard counts it as skipped.
+  sorting every impression four times. One row per model and impression with a click (an
+  impression without one has no clicked candidate to rank; the leaderboard counts those from
+  `benchmark_splits`). An impression with every candidate clicked has no AUC (evaluate.py's
+  sklearn call fails or gives NaN there): it is `scored = false`, its metrics are null and the
+  leaderboard counts it as skipped.
 #}
 {{ config(materialized='view') }}
-{%- set models = ['random', 'popular', 'recent', 'decayed'] -%}
+{%- set models = baselines() -%}
 
 with
 
@@ -28,27 +30,14 @@ clicked as (
 
 ),
 
-impressions as (
-
-    -- every labeled impression, with or without a click
-    select
-        dataset_number,
-        impression_number,
-        any_value(split) as split,
-        count(*) as candidates,
-        count(*) filter (where clicked) as clicks
-
-    from scores
-    group by dataset_number, impression_number
-
-),
-
 clicked_ranks as (
 
     select
         clicked.dataset_number,
         clicked.impression_number,
+        any_value(clicked.split) as split,
         count(*) as candidates,
+        count(*) filter (where candidate.clicked) as clicks,
         {%- for model in models %}
         1 + count(*) filter (
             where {{ ranks_above('candidate', 'clicked', 'score_' ~ model) }}
@@ -68,6 +57,9 @@ rank_sums as (
     select
         dataset_number,
         impression_number,
+        any_value(split) as split,
+        any_value(candidates) as candidates,
+        any_value(clicks) as clicks,
         {%- for model in models %}
         sum(candidates - rank_{{ model }}) as below_{{ model }},
         sum(1 / rank_{{ model }}) as reciprocal_{{ model }},
@@ -79,19 +71,6 @@ rank_sums as (
 
     from clicked_ranks
     group by dataset_number, impression_number
-
-),
-
-impression_sums as (
-
-    select
-        impressions.*,
-        rank_sums.* exclude (dataset_number, impression_number)
-
-    from impressions
-    left join rank_sums
-        on impressions.dataset_number = rank_sums.dataset_number
-        and impressions.impression_number = rank_sums.impression_number
 
 ),
 
@@ -110,7 +89,7 @@ per_model as (
         dcg_5_{{ model }} as dcg_5,
         dcg_10_{{ model }} as dcg_10
 
-    from impression_sums
+    from rank_sums
     {{ "union all" if not loop.last }}
     {%- endfor %}
 
@@ -131,14 +110,14 @@ metrics as (
         impression_number,
         cast(candidates as integer) as candidates,
         cast(clicks as integer) as clicks,
-        clicks > 0 and clicks < candidates as scored,
+        clicks < candidates as scored,
         -- pairs ordered right: each click's candidates below it, less the clicks among them
-        case when clicks > 0 and clicks < candidates then
+        case when clicks < candidates then
             (below - clicks * (clicks - 1) / 2) / (clicks * (candidates - clicks))
         end as auc,
-        case when clicks > 0 and clicks < candidates then reciprocal / clicks end as mrr,
-        case when clicks > 0 and clicks < candidates then dcg_5 / {{ ideal_dcg('clicks', 5) }} end as ndcg_5,
-        case when clicks > 0 and clicks < candidates then dcg_10 / {{ ideal_dcg('clicks', 10) }} end as ndcg_10
+        case when clicks < candidates then reciprocal / clicks end as mrr,
+        case when clicks < candidates then dcg_5 / {{ ideal_dcg('clicks', 5) }} end as ndcg_5,
+        case when clicks < candidates then dcg_10 / {{ ideal_dcg('clicks', 10) }} end as ndcg_10
 
     from per_model
 

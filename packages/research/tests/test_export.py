@@ -116,17 +116,29 @@ def test_the_export_carries_the_warehouse_rows(exported: Path, warehouse: Path) 
     assert {impid: (u, t, history[impid], c) for impid, u, t, c in rows} == ours
 
 
-def test_adressa_lines_are_the_sampled_impressions_with_earlier_days_as_history(
-    exported: Path,
-) -> None:
+def test_adressa_lines_are_the_sampled_impressions(exported: Path) -> None:
     lines = members(exported / "mind" / "adressa_one_week_test_mind.zip")["behaviors.tsv"]
-    histories = 0
     for line in lines:
         _, _, _, history, candidates = line.split("\t")
         tokens = candidates.split(" ")
         assert len(tokens) == 5 and sum(t.endswith("-1") for t in tokens) == 1
-        histories += history != ""
-    assert histories > len(lines) // 2  # the last day's readers mostly read on earlier days
+        assert history == ""  # Adressa ships no history
+
+
+def test_ebnerd_history_is_the_users_history_file(exported: Path, warehouse: Path) -> None:
+    lines = members(exported / "mind" / "ebnerd_small_train_mind.zip")["behaviors.tsv"]
+    histories = {
+        str(user): history
+        for user, history in query(
+            warehouse,
+            "select user_id, string_agg(article_id::varchar, ' ' order by position) "
+            "from staging.stg_ebnerd__user_history where dataset = 'ebnerd_small/train' group by 1",
+        )
+    }
+    for line in lines:
+        _, user, _, history, _ = line.split("\t")
+        assert history == histories.get(user, "")
+    assert sum(bool(line.split("\t")[3]) for line in lines) > len(lines) * 0.9
 
 
 def test_news_names_every_article_of_the_behaviors_in_eight_columns(exported: Path) -> None:

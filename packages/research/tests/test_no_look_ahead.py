@@ -12,7 +12,7 @@ import duckdb
 from conftest import dbt_build, query
 
 SCORE_COLUMNS = (
-    "split, dataset_number, impression_number, position, clicked, article_number, "
+    "split_number, impression_number, position, clicked, article_number, "
     "impression_time, clicks_24h, age_hours, score_random, score_popular, score_recent, "
     "score_decayed"
 )
@@ -103,7 +103,7 @@ def test_clicks_after_an_impression_do_not_change_its_scores(
             )
             scores = (
                 f"select {SCORE_COLUMNS} from {{}}.research.benchmark_baseline_scores "
-                f"where dataset_number in ({numbers}) "
+                f"where split_number // 4 in ({numbers}) "
                 "and impression_number not between 900000000 and 999999999"
             )
             earlier = f"{scores} and impression_time <= $at"
@@ -115,7 +115,7 @@ def test_clicks_after_an_impression_do_not_change_its_scores(
             later = con.execute(
                 f"select count(*) from ({scores.format('before')}) as b "
                 f"join ({scores.format('after')}) as a using "
-                "(dataset_number, impression_number, position) "
+                "(split_number, impression_number, position) "
                 "where a.clicks_24h > b.clicks_24h and b.impression_time > $at",
                 {"at": at},
             ).fetchone()[0]

@@ -3,7 +3,8 @@ iterators and any MIND-trained model read EB-NeRD and Adressa unchanged.
 
 `behaviors.tsv`: five tab-separated columns, no header — impression id, user id, time as
 `11/9/2019 12:05:01 AM` (MIND's `%m/%d/%Y %I:%M:%S %p`, not zero-padded), the user's history (news
-ids separated by spaces, oldest first) and the candidates in the order shown, `<id>-1` clicked,
+ids separated by spaces, oldest first; none for Adressa, which ships no history) and the
+candidates in the order shown, `<id>-1` clicked,
 `<id>-0` not, the bare id where the split is unlabeled. `news.tsv`: the eight columns of MIND's
 news.tsv for every article the behaviors name, empty where the publisher has no such field.
 

@@ -57,3 +57,16 @@
 {% macro epoch_hour(ts) -%}
     (epoch_ms({{ ts }}) // 3600000)
 {%- endmacro %}
+
+{#
+  A labeled split of a release as one integer: `dataset_number * 4` plus 0 (train), 1 (validation)
+  or 2 (test). The scoring keys impressions by (split_number, source id) so that no text is
+  carried through its joins and groupings; `split_name` reads it back.
+#}
+{% macro split_number(dataset_number, split) -%}
+    ({{ dataset_number }} * 4 + list_position(['train', 'validation', 'test'], {{ split }}) - 1)
+{%- endmacro %}
+
+{% macro split_name(split_number) -%}
+    (['train', 'validation', 'test'][{{ split_number }} % 4 + 1])
+{%- endmacro %}

@@ -22,14 +22,13 @@ datasets as (
 ranked as (
 
     select
-        dataset_number,
+        split_number,
         impression_number,
-        split,
         position,
         clicked,
         {%- for model in models %}
         row_number() over (
-            partition by dataset_number, impression_number
+            partition by split_number, impression_number
             order by
                 {% if model != 'random' %}score_{{ model }} desc, {% endif %}score_random desc, position
         ) as rank_{{ model }}{{ "," if not loop.last }}
@@ -44,9 +43,8 @@ per_model as (
     {%- for model in models %}
     select
         '{{ model }}' as model,
-        dataset_number,
+        split_number,
         impression_number,
-        split,
         position,
         clicked,
         cast(rank_{{ model }} as integer) as rank
@@ -63,7 +61,7 @@ named as (
         per_model.model,
         datasets.publisher,
         datasets.dataset,
-        per_model.split,
+        {{ split_name('per_model.split_number') }} as split,
         -- the source's own id: a number in all three releases
         cast(per_model.impression_number as varchar) as impression_id,
         per_model.position,
@@ -72,7 +70,7 @@ named as (
 
     from per_model
     inner join datasets
-        on per_model.dataset_number = datasets.dataset_number
+        on per_model.split_number // 4 = datasets.dataset_number
 
 )
 

@@ -11,8 +11,9 @@
   - `score_decayed`: ln(1 + popular) - ln 2 * age / half-life, the popularity halved every
     `popularity_half_life_hours` (default 24) of the article's age at the impression.
 
-  Numbers only, and a view: stored, it would be one more copy of every candidate (the leaderboard
-  reads it once per build).
+  Numbers only (`split_number`: the release's `dataset_number * 4` plus 0 train, 1 validation,
+  2 test), and a view: stored, it would be one more copy of every candidate; the leaderboard reads
+  it once per build.
 #}
 {{ config(materialized='view') }}
 {%- set half_life = var('popularity_half_life_hours', 24) -%}
@@ -38,6 +39,12 @@ articles as (
 
 ),
 
+article_hours as (
+
+    select * from {{ ref('benchmark_article_hours') }}
+
+),
+
 adressa_views as (
 
     select * from {{ ref('benchmark_adressa_impressions') }}
@@ -55,16 +62,15 @@ released as (
 
     -- MIND's and EB-NeRD's labeled candidates
     select
-        unified.split,
-        datasets.dataset_number,
+        {{ split_number('datasets.dataset_number', 'unified.split') }} as split_number,
         cast(unified.impression_id as ubigint) as impression_number,
         unified.position,
         unified.clicked,
         unified.impression_time,
-        {{ epoch_hour('unified.impression_time') }} as hour,
         articles.article_number,
         articles.article_hash,
         articles.dated_at,
+        article_hours.clicks_24h,
         {{ mix32('datasets.dataset_hash', 'impression_number >> 32') }} as id_hash
 
     from unified
@@ -74,92 +80,82 @@ released as (
     inner join articles
         on unified.publisher = articles.publisher
         and unified.article_id = articles.article_id
+    inner join article_hours
+        on articles.article_number = article_hours.article_number
+        and {{ epoch_hour('unified.impression_time') }} = article_hours.hour
     where unified.publisher <> 'adressa'
         and unified.clicked is not null
 
 ),
 
-released_series as (
+released_hashed as (
 
-    -- every hour an article is shown in, with its clicks in that hour
     select
-        article_number,
-        hour,
-        count(*) filter (where clicked) as clicks,
-        true as is_needed
+        * exclude (id_hash),
+        {{ mix32('id_hash', 'impression_number & 4294967295') }} as impression_hash
 
     from released
-    group by article_number, hour
-
-),
-
-released_popularity as (
-
-    {{ clicks_in_previous_24_hours('released_series') }}
-
-),
-
-released_scored as (
-
-    select
-        released.* exclude (id_hash, hour),
-        {{ mix32('released.id_hash', 'released.impression_number & 4294967295') }}
-            as impression_hash,
-        released_popularity.clicks_24h
-
-    from released
-    inner join released_popularity
-        on released.article_number = released_popularity.article_number
-        and released.hour = released_popularity.hour
-
-),
-
-adressa_slotted as (
-
-    -- the positive placed among the negatives (pool ranks, in the order drawn)
-    select
-        *,
-        list_concat(
-            negative_pool_ranks[1:positive_position],
-            [article_pool_rank],
-            negative_pool_ranks[positive_position + 1:]
-        ) as slots
-
-    from adressa_views
 
 ),
 
 adressa_slots as (
 
+    -- the clicked article at its place, and the negatives in the order drawn around it; two
+    -- branches, so that reading only the clicked candidates never unnests the negatives
     select
-        split,
-        dataset_number,
+        {{ split_number('dataset_number', 'split') }} as split_number,
         impression_number,
         impression_time,
         impression_hash,
         day_id,
-        positive_position,
-        unnest(slots) as pool_rank,
-        cast(generate_subscripts(slots, 1) - 1 as integer) as position
+        positive_position as position,
+        true as clicked,
+        article_pool_rank as pool_rank
 
-    from adressa_slotted
+    from adressa_views
+
+    union all
+
+    select
+        split_number,
+        impression_number,
+        impression_time,
+        impression_hash,
+        day_id,
+        cast(case when slot <= positive_position then slot - 1 else slot end as integer)
+            as position,
+        false as clicked,
+        pool_rank
+
+    from (
+        select
+            {{ split_number('dataset_number', 'split') }} as split_number,
+            impression_number,
+            impression_time,
+            impression_hash,
+            day_id,
+            positive_position,
+            unnest(negative_pool_ranks) as pool_rank,
+            generate_subscripts(negative_pool_ranks, 1) as slot
+
+        from adressa_views
+    )
 
 ),
 
-adressa_scored as (
+adressa as (
 
     select
-        adressa_slots.split,
-        adressa_slots.dataset_number,
+        adressa_slots.split_number,
         adressa_slots.impression_number,
         adressa_slots.position,
-        adressa_slots.position = adressa_slots.positive_position as clicked,
+        adressa_slots.clicked,
         adressa_slots.impression_time,
         pool_hours.article_number,
         pool_hours.article_hash,
         pool_hours.dated_at,
-        adressa_slots.impression_hash,
-        pool_hours.clicks_24h
+        pool_hours.clicks_24h,
+        adressa_slots.impression_hash
 
     from adressa_slots
     inner join pool_hours
@@ -171,9 +167,9 @@ adressa_scored as (
 
 candidates as (
 
-    select * from released_scored
+    select * from released_hashed
     union all by name
-    select * from adressa_scored
+    select * from adressa
 
 ),
 
@@ -193,8 +189,7 @@ described as (
 scored as (
 
     select
-        split,
-        dataset_number,
+        split_number,
         impression_number,
         position,
         clicked,

@@ -18,8 +18,10 @@
 
 with
 
-scores as (
+scores as not materialized (
 
+    -- read twice and not stored in between (it is every candidate): the read of the clicked
+    -- candidates only filters its sources down to them
     select * from {{ ref('benchmark_baseline_scores') }}
 
 ),
@@ -33,9 +35,8 @@ clicked as (
 clicked_ranks as (
 
     select
-        clicked.dataset_number,
+        clicked.split_number,
         clicked.impression_number,
-        any_value(clicked.split) as split,
         count(*) as candidates,
         count(*) filter (where candidate.clicked) as clicks,
         {%- for model in models %}
@@ -46,18 +47,17 @@ clicked_ranks as (
 
     from clicked
     inner join scores as candidate
-        on clicked.dataset_number = candidate.dataset_number
+        on clicked.split_number = candidate.split_number
         and clicked.impression_number = candidate.impression_number
-    group by clicked.dataset_number, clicked.impression_number, clicked.position
+    group by clicked.split_number, clicked.impression_number, clicked.position
 
 ),
 
 rank_sums as (
 
     select
-        dataset_number,
+        split_number,
         impression_number,
-        any_value(split) as split,
         any_value(candidates) as candidates,
         any_value(clicks) as clicks,
         {%- for model in models %}
@@ -70,7 +70,7 @@ rank_sums as (
         {%- endfor %}
 
     from clicked_ranks
-    group by dataset_number, impression_number
+    group by split_number, impression_number
 
 ),
 
@@ -79,8 +79,7 @@ per_model as (
     {%- for model in models %}
     select
         '{{ model }}' as model,
-        split,
-        dataset_number,
+        split_number,
         impression_number,
         candidates,
         clicks,
@@ -105,8 +104,7 @@ metrics as (
 
     select
         model,
-        split,
-        dataset_number,
+        split_number,
         impression_number,
         cast(candidates as integer) as candidates,
         cast(clicks as integer) as clicks,
@@ -129,11 +127,12 @@ named as (
         per_impression.model,
         datasets.publisher,
         datasets.dataset,
+        {{ split_name('per_impression.split_number') }} as split,
         per_impression.* exclude (model)
 
     from metrics as per_impression
     inner join datasets
-        on per_impression.dataset_number = datasets.dataset_number
+        on per_impression.split_number // 4 = datasets.dataset_number
 
 )
 

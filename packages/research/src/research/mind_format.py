@@ -8,9 +8,9 @@ candidates in the order shown, `<id>-1` clicked,
 `<id>-0` not, the bare id where the split is unlabeled. `news.tsv`: the eight columns of MIND's
 news.tsv for every article the behaviors name, empty where the publisher has no such field.
 
-DuckDB builds every line, newline included; the Arrow batches it streams are written to the zip
-member as they come (the characters of a batch lie back to back in one buffer), so memory does not
-grow with the split's size.
+DuckDB sorts the candidates (on disk beyond its memory limit) and streams them in Arrow batches;
+each impression's candidates are joined into its line with Arrow compute functions and the
+characters written to the zip member as they come, so memory does not grow with the split's size.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import IO
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from research.splits import Split
 
@@ -33,42 +35,40 @@ _CANDIDATES = """
     where publisher = $publisher and dataset = $dataset and split = $split
 """
 
-_IMPRESSIONS = f"""
-    select
-        impression_key,
-        any_value(impression_id) as impression_id,
-        any_value(user_id) as user_id,
-        any_value(impression_time) as impression_time,
-        string_agg(
-            article_id || case when clicked then '-1' when not clicked then '-0' else '' end,
-            ' ' order by position
-        ) as tokens
-    from ({_CANDIDATES})
-    group by impression_key
-"""
+# The lines of behaviors.tsv are in the order of the impressions' time, then their (numeric) ids,
+# which a prediction file written for it can follow from the scores alone; within a line, the
+# candidates in the order shown.
+CANDIDATE_ORDER = (
+    "candidates.impression_time, try_cast(candidates.impression_id as ubigint), "
+    "candidates.impression_key, candidates.position"
+)
 
-# the order of the lines of behaviors.tsv, and of a prediction file written for it
-LINE_ORDER = "impression_time, impression_key"
-
+# One row per candidate, sorted: the line's beginning on an impression's first candidate (null on
+# the others) and the candidate's token. DuckDB sorts on disk beyond its memory limit; the rows
+# of one impression are joined into its line in Python, a batch at a time.
 BEHAVIORS_SQL = f"""
 with
-impressions as ({_IMPRESSIONS}),
+candidates as ({_CANDIDATES}),
 histories as (
     select impression_key, history from research.benchmark_histories
     where publisher = $publisher
 )
 select
-    concat_ws(
-        chr(9),
-        impressions.impression_id,
-        impressions.user_id,
-        strftime(impressions.impression_time, '{TIME_FORMAT}'),
-        coalesce(histories.history, ''),
-        impressions.tokens
-    ) || chr(10) as line
-from impressions
+    case when candidates.position = 0 then
+        concat_ws(
+            chr(9),
+            candidates.impression_id,
+            candidates.user_id,
+            strftime(candidates.impression_time, '{TIME_FORMAT}'),
+            coalesce(histories.history, ''),
+            ''
+        )
+    end as head,
+    candidates.article_id
+        || case when clicked then '-1' when not clicked then '-0' else '' end as item
+from candidates
 left join histories using (impression_key)
-order by {LINE_ORDER}
+order by {CANDIDATE_ORDER}
 """
 
 NEWS_SQL = f"""
@@ -105,31 +105,17 @@ left join news on named.article_id = news.article_id
 order by named.article_id
 """
 
-PREDICTIONS_SQL = f"""
-with
-impressions as (
-    select impression_key, impression_id, impression_time from ({_CANDIDATES})
-    where position = 0
-),
-ranks as (
-    select impression_id, position, rank from research.benchmark_baseline_ranks
-    where model = $model and publisher = $publisher and dataset = $dataset and split = $split
-),
-ranked as (
-    select
-        impression_id,
-        '[' || string_agg(cast(rank as varchar), ',' order by position) || ']' as ranks
-    from ranks
-    group by impression_id
-)
-select impressions.impression_id || ' ' || ranked.ranks || chr(10) as line
-from impressions
-inner join ranked on impressions.impression_id = ranked.impression_id
-order by {LINE_ORDER}
+PREDICTIONS_SQL = """
+select
+    case when position = 0 then impression_id || ' [' end as head,
+    cast(rank as varchar) as item
+from research.benchmark_baseline_ranks
+where model = $model and split_number = $split_number
+order by impression_time, impression_number, position
 """
 
 
-def split_params(split: Split) -> dict[str, str]:
+def split_params(split: Split) -> dict[str, str | int]:
     return {"publisher": split.publisher, "dataset": split.dataset, "split": split.split}
 
 
@@ -141,7 +127,7 @@ def write_archive(con: duckdb.DuckDBPyConnection, split: Split, folder: Path) ->
     params = split_params(split)
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         with zf.open("behaviors.tsv", "w", force_zip64=True) as member:
-            impressions = write_lines(con, BEHAVIORS_SQL, params, member)
+            impressions = write_grouped(con, BEHAVIORS_SQL, params, member, " ", "\n")
         with zf.open("news.tsv", "w", force_zip64=True) as member:
             write_lines(con, NEWS_SQL, params, member)
     os.replace(partial, target)
@@ -154,14 +140,15 @@ def write_predictions(
     """A baseline's ranking of a labeled split in MIND's submission format (`impid [r1,r2,...]`),
     line for line in the order of the split's behaviors.tsv."""
     partial = target.with_name(target.name + ".part")
+    params = {"model": model, "split_number": split.split_number}
     with partial.open("wb") as file:
-        lines = write_lines(con, PREDICTIONS_SQL, {**split_params(split), "model": model}, file)
+        lines = write_grouped(con, PREDICTIONS_SQL, params, file, ",", "]\n")
     os.replace(partial, target)
     return target, lines
 
 
 def write_lines(
-    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, str], out: IO[bytes]
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, str | int], out: IO[bytes]
 ) -> int:
     """Stream a one-column query of newline-terminated lines into `out`; returns the lines."""
     reader = con.sql(sql, params=params).to_arrow_reader(BATCH_ROWS)
@@ -171,6 +158,59 @@ def write_lines(
         lines += len(column)
         out.write(characters(column))
     return lines
+
+
+def write_grouped(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: dict[str, str | int],
+    out: IO[bytes],
+    separator: str,
+    tail: str,
+) -> int:
+    """Stream a sorted (head, item) query into `out` as one line per group: a group starts at a
+    row whose head is not null, and its line is the head, its items joined by `separator`, and
+    `tail`. Returns the lines. A group that runs past the end of a batch is carried over."""
+    reader = con.sql(sql, params=params).to_arrow_reader(BATCH_ROWS)
+    pending_head: pa.Scalar | None = None
+    pending: list[pa.Array] = []
+    lines = 0
+    for batch in reader:
+        heads, items = batch.column(0), batch.column(1)
+        starts = pc.indices_nonzero(pc.is_valid(heads)).to_numpy()
+        if len(starts) == 0:
+            pending.append(items)
+            continue
+        if pending_head is not None:
+            pending.append(items.slice(0, starts[0]))
+            out.write(
+                characters(_lines([pending_head], [pa.concat_arrays(pending)], separator, tail))
+            )
+            lines += 1
+        complete = starts[:-1]
+        if len(complete):
+            grouped = pa.ListArray.from_arrays(
+                pa.array(np.append(complete, starts[-1]) - complete[0], pa.int32()),
+                items.slice(complete[0], starts[-1] - complete[0]),
+            )
+            out.write(characters(_joined(heads.take(complete), grouped, separator, tail)))
+            lines += len(complete)
+        pending_head, pending = heads[starts[-1]], [items.slice(starts[-1])]
+    if pending_head is not None:
+        out.write(characters(_lines([pending_head], [pa.concat_arrays(pending)], separator, tail)))
+        lines += 1
+    return lines
+
+
+def _lines(heads: list[pa.Scalar], items: list[pa.Array], separator: str, tail: str) -> pa.Array:
+    grouped = pa.ListArray.from_arrays(
+        pa.array([0, len(items[0])], pa.int32()), pa.concat_arrays(items)
+    )
+    return _joined(pa.array([h.as_py() for h in heads], pa.string()), grouped, separator, tail)
+
+
+def _joined(heads: pa.Array, grouped: pa.ListArray, separator: str, tail: str) -> pa.Array:
+    return pc.binary_join_element_wise(heads, pc.binary_join(grouped, separator), tail, "")
 
 
 def characters(array: pa.Array) -> memoryview | bytes:

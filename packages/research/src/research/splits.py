@@ -18,6 +18,7 @@ class Split:
     split: str
     is_labeled: bool
     impressions: int
+    split_number: int
 
     @property
     def release(self) -> str:
@@ -41,7 +42,7 @@ def list_splits(
     con: duckdb.DuckDBPyConnection, publisher: str | None = None, split: str | None = None
 ) -> list[Split]:
     rows = con.execute(
-        "select publisher, dataset, split, is_labeled, impressions "
+        "select publisher, dataset, split, is_labeled, impressions, split_number "
         "from research.benchmark_splits "
         "where ($publisher is null or publisher = $publisher) "
         "and ($split is null or split = $split) "

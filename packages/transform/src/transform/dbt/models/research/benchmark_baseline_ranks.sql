@@ -19,37 +19,24 @@ datasets as (
 
 ),
 
-ranked as (
-
-    select
-        split_number,
-        impression_number,
-        position,
-        clicked,
-        {%- for model in models %}
-        row_number() over (
-            partition by split_number, impression_number
-            order by
-                {% if model != 'random' %}score_{{ model }} desc, {% endif %}score_random desc, position
-        ) as rank_{{ model }}{{ "," if not loop.last }}
-        {%- endfor %}
-
-    from scores
-
-),
-
 per_model as (
 
+    -- one window per baseline, so that reading one baseline's ranks of one split sorts only those
     {%- for model in models %}
     select
         '{{ model }}' as model,
         split_number,
         impression_number,
+        impression_time,
         position,
         clicked,
-        cast(rank_{{ model }} as integer) as rank
+        cast(row_number() over (
+            partition by split_number, impression_number
+            order by
+                {% if model != 'random' %}score_{{ model }} desc, {% endif %}score_random desc, position
+        ) as integer) as rank
 
-    from ranked
+    from scores
     {{ "union all" if not loop.last }}
     {%- endfor %}
 
@@ -62,8 +49,11 @@ named as (
         datasets.publisher,
         datasets.dataset,
         {{ split_name('per_model.split_number') }} as split,
+        per_model.split_number,
         -- the source's own id: a number in all three releases
         cast(per_model.impression_number as varchar) as impression_id,
+        per_model.impression_number,
+        per_model.impression_time,
         per_model.position,
         per_model.clicked,
         per_model.rank

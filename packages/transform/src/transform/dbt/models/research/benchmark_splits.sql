@@ -16,6 +16,12 @@ adressa_views as (
 
 ),
 
+datasets as (
+
+    select publisher, dataset, dataset_number from {{ ref('benchmark_datasets') }}
+
+),
+
 released as (
 
     select
@@ -63,16 +69,20 @@ unioned as (
 final as (
 
     select
-        publisher,
-        dataset,
-        split,
-        unlabeled_candidates < candidates as is_labeled,
-        impressions,
-        candidates,
-        clicks,
-        views_without_negatives
+        unioned.publisher,
+        unioned.dataset,
+        unioned.split,
+        {{ split_number('datasets.dataset_number', 'unioned.split') }} as split_number,
+        unioned.unlabeled_candidates < unioned.candidates as is_labeled,
+        unioned.impressions,
+        unioned.candidates,
+        unioned.clicks,
+        unioned.views_without_negatives
 
     from unioned
+    inner join datasets
+        on unioned.publisher = datasets.publisher
+        and unioned.dataset = datasets.dataset
 
 )
 

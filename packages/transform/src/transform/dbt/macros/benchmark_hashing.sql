@@ -4,8 +4,8 @@
   the same evaluation splits and the same leaderboard. DuckDB's own `hash()` is not promised to
   be stable across versions; md5 is, and murmur3's 32-bit finaliser (`fmix32`) is plain integer
   arithmetic. md5 is slow next to integer arithmetic, so it is only applied to a few distinct
-  values (dataset names, article keys, Adressa views); everything per candidate is `fmix32`.
-  `packages/research` computes the same hashes in Python (`research.hashing`).
+  values (dataset names, article keys); impressions (numeric ids) and candidates use `fmix32`.
+  The research package's tests compute the same hashes in Python to re-derive what was drawn.
 #}
 
 {# The low 32 bits of md5_number_lower(text): the md5 digest's bytes 8..11, little-endian. #}

@@ -15,7 +15,7 @@ export NEWSREC_DATA_DIR ?= $(CURDIR)/data
 
 SCALE ?= 1
 SEED ?= 0
-PACKAGES := ingestion sample transform orchestration report
+PACKAGES := ingestion sample transform orchestration report research
 DBT_PROJECT := packages/transform/src/transform/dbt
 
 .PHONY: help uv sync lint format test sample download ingest manifest demo dev materialize dbt report bench clean

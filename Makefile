@@ -15,6 +15,8 @@ export NEWSREC_DATA_DIR ?= $(CURDIR)/data
 
 SCALE ?= 1
 SEED ?= 0
+HOST ?= 127.0.0.1
+PORT ?= 3000
 PACKAGES := ingestion sample transform orchestration report research
 DBT_PROJECT := packages/transform/src/transform/dbt
 
@@ -65,8 +67,11 @@ ingest: sync  ## land every publisher's downloads in the lake, without Dagster
 manifest: sync  ## parse the dbt project once; the code location loads this manifest
 	$(UV) run --package orchestration python -m orchestration manifest
 
-dev: manifest  ## the Dagster UI on http://127.0.0.1:3000
-	$(UV) run --package orchestration dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+dev: manifest  ## the Dagster UI on http://127.0.0.1:3000, on the data directory's own instance
+	@home="$$($(UV) run --package orchestration python -m orchestration instance)" && \
+		echo "Dagster instance: $$home" && \
+		exec env DAGSTER_HOME="$$home" $(UV) run --package orchestration \
+			dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
 
 materialize: manifest  ## materialise SELECT=<asset> and everything it is built from
 	@test -n "$(SELECT)" || { echo "usage: make materialize SELECT=<asset key, e.g. fct_impressions>"; exit 2; }
@@ -85,4 +90,4 @@ bench: sync  ## the benchmark, every stage against the DuckDB floor (SCALE=100 u
 clean:  ## remove the lake, the warehouse, dlt's and dbt's working files (downloads are kept)
 	rm -rf "$(NEWSREC_DATA_DIR)/lake" "$(NEWSREC_DATA_DIR)/.dlt" "$(NEWSREC_DATA_DIR)/warehouse.duckdb" \
 		"$(NEWSREC_DATA_DIR)/warehouse.duckdb.wal" "$(NEWSREC_DATA_DIR)/warehouse.duckdb.tmp" \
-		"$(NEWSREC_DATA_DIR)/dbt" $(DBT_PROJECT)/target $(DBT_PROJECT)/logs
+		"$(NEWSREC_DATA_DIR)/dbt" "$(NEWSREC_DATA_DIR)/.build" $(DBT_PROJECT)/target $(DBT_PROJECT)/logs

@@ -19,6 +19,7 @@ STAGES = (
     "floor_duckdb",
     "dbt_build",
     "end_to_end",
+    "warehouse_publish",
     "import_defs",
     "ingest_adressa_add_day",
 )
@@ -57,6 +58,7 @@ def test_every_stage_runs_and_is_reported(tmp_path: Path) -> None:
     assert report["rows"] == {"stg_unified_impressions": expected}
     assert report["ratio_ingest_to_floor"] > 0
     assert report["ratio_add_day_to_full"] > 0
+    assert report["warehouse_mb"] > 0
     assert report["machine"]
 
     # one stage re-measured replaces only its own figures

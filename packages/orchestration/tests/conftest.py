@@ -14,10 +14,12 @@ from ingestion import DATA_DIR_ENV, Layout
 from orchestration.dbt_project import manifest, prepare_manifest
 from orchestration.defs.resources import LayoutResource
 from orchestration.headless import load_definitions
+from orchestration.instance import HOME_ENV
 from orchestration.settings import (
     FRESHNESS_AS_OF_ENV,
     FRESHNESS_BUDGET_ENV,
     MIN_ROWS_ENV,
+    PUBLISHERS_ENV,
 )
 
 
@@ -36,11 +38,12 @@ def defs(dbt_manifest: dict[str, Any]) -> dg.Definitions:
 
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private, empty data directory; no threshold leaks in from the shell."""
+    """A private, empty data directory (with its own Dagster instance); no setting leaks in
+    from the shell."""
     base = tmp_path / "data"
     base.mkdir()
     monkeypatch.setenv(DATA_DIR_ENV, str(base))
-    for name in (MIN_ROWS_ENV, FRESHNESS_BUDGET_ENV, FRESHNESS_AS_OF_ENV):
+    for name in (MIN_ROWS_ENV, FRESHNESS_BUDGET_ENV, FRESHNESS_AS_OF_ENV, PUBLISHERS_ENV, HOME_ENV):
         monkeypatch.delenv(name, raising=False)
     return base
 

@@ -17,6 +17,7 @@ from orchestration.defs.checks import (
     evaluate_row_counts,
     expected_publishers,
     freshness,
+    publishers_healthy,
     row_count,
 )
 from orchestration.settings import freshness_as_of
@@ -24,12 +25,21 @@ from orchestration.settings import freshness_as_of
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 
-def unified_table(base: Path, rows: list[tuple[str, datetime]], dataset: str = "live") -> None:
+def unified_table(
+    base: Path,
+    rows: list[tuple[str, datetime]],
+    dataset: str = "live",
+    unhealthy: dict[str, int] | None = None,
+) -> None:
     """`stg_unified_impressions` where dbt would put it, with (publisher, impression_time) rows
-    of one `dataset`."""
+    of one `dataset`, and `stg_unified_publisher_health` beside it: every publisher sound but
+    those in `unhealthy` (publisher -> impressions held back)."""
+    unhealthy = unhealthy or {}
     database, schema, table = (
         p.strip('"') for p in relation_name("stg_unified_impressions").split(".")
     )
+    health = relation_name("stg_unified_publisher_health").split(".")[-1].strip('"')
+    counts = {p: sum(1 for q, _ in rows if q == p) for p, _ in rows}
     with duckdb.connect(str(base / f"{database}.duckdb")) as con:
         con.execute(f"create schema if not exists {schema}")
         con.execute(
@@ -39,6 +49,15 @@ def unified_table(base: Path, rows: list[tuple[str, datetime]], dataset: str = "
         con.executemany(
             f"insert into {schema}.{table} values (?, ?, ?)",
             [(p, dataset, t.astimezone(UTC).replace(tzinfo=None)) for p, t in rows],
+        )
+        con.execute(
+            f"create table {schema}.{health} (publisher varchar, is_healthy boolean, "
+            "problem varchar, impressions bigint, duplicates_dropped bigint)"
+        )
+        con.executemany(
+            f"insert into {schema}.{health} values (?, ?, ?, ?, 0)",
+            [(p, True, None, n) for p, n in counts.items()]
+            + [(p, False, f"{n} repeated impression keys", n) for p, n in unhealthy.items()],
         )
 
 
@@ -142,6 +161,21 @@ def test_row_count_check_reads_the_warehouse(
     assert row_count(check_context(data_dir)).passed
 
 
+def test_a_held_back_publisher_is_named_by_its_own_check_not_by_row_count(
+    data_dir: Path, dbt_manifest: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unified_table(data_dir, rows({"ebnerd": 5, "mind": 5}, NOW), unhealthy={"adressa": 7})
+    monkeypatch.setenv("NEWSREC_PUBLISHERS", "ebnerd,adressa,mind")
+    monkeypatch.setenv("NEWSREC_MIN_ROWS_PER_PUBLISHER", "5")
+    counted = row_count(check_context(data_dir))
+    assert counted.passed, counted.description
+    assert "held back for unsound staging: adressa" in metadata(counted)["expected_rule"]
+    health = publishers_healthy(check_context(data_dir))
+    assert not health.passed
+    assert "adressa: held back from the unified model (7 impressions)" in health.description
+    assert metadata(health)["held_back"] == ["adressa"]
+
+
 def test_a_mind_only_user_passes_and_an_empty_landing_zone_fails(
     data_dir: Path, dbt_manifest: dict[str, Any]
 ) -> None:
@@ -160,10 +194,10 @@ def test_freshness_check_uses_the_as_of_time_and_budget(
 ) -> None:
     unified_table(data_dir, rows({"ebnerd": 2, "adressa": 2, "mind": 2}, NOW))
     monkeypatch.setenv("NEWSREC_FRESHNESS_AS_OF", "2026-03-02T12:00:00Z")
-    assert freshness(layout=layout_resource(data_dir)).passed
+    assert freshness(check_context(data_dir)).passed
     monkeypatch.setenv("NEWSREC_FRESHNESS_AS_OF", "2026-03-03T12:00:01+00:00")
-    stale = freshness(layout=layout_resource(data_dir))
+    stale = freshness(check_context(data_dir))
     assert not stale.passed
     assert metadata(stale)["budget_hours"] == 48.0
     monkeypatch.setenv("NEWSREC_FRESHNESS_BUDGET_HOURS", "72")
-    assert freshness(layout=layout_resource(data_dir)).passed
+    assert freshness(check_context(data_dir)).passed

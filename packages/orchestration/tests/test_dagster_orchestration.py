@@ -28,7 +28,7 @@ GROUPS = {
         "stg_mind__relation_embeddings",
         "stg_mind__user_history",
     },
-    "unified": {"stg_unified_impressions", "stg_unified_articles"},
+    "unified": {"stg_unified_impressions", "stg_unified_articles", "stg_unified_publisher_health"},
     "marts": {
         "dim_articles",
         "dim_users",
@@ -148,6 +148,8 @@ def test_checks_on_the_unified_model_are_blocking(
     assert ours <= graph.asset_check_keys
     for key in ours:
         assert graph.get_check_spec(key).blocking
+    # one publisher's unsound staging is reported without stopping the others
+    assert not graph.get_check_spec(dg.AssetCheckKey(UNIFIED, "publishers_healthy")).blocking
     assert row_count.op.pool == freshness.op.pool == "duckdb_warehouse"
     tests = [
         n

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tarfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -54,9 +55,9 @@ def test_everything_materialises_and_every_check_passes(
     # the same warehouse judged three days after the sample's end is stale
     end = datetime.fromisoformat(report["end"])
     monkeypatch.setenv(FRESHNESS_AS_OF_ENV, (end + timedelta(hours=72)).isoformat())
-    stale = freshness(layout=layout_resource(data_dir))
-    assert not stale.passed
     context = dg.build_asset_check_context(resources={"layout": layout_resource(data_dir)})
+    stale = freshness(context)
+    assert not stale.passed
     assert row_count(context).passed
 
 
@@ -111,3 +112,41 @@ def test_materialize_pulls_in_the_ingestion_it_needs(
     graph = defs.resolve_asset_graph()
     assert built == dg.AssetSelection.assets(UNIFIED).upstream().resolve(graph)
     assert {c.key.name for c in summary.checks} >= {"row_count", "freshness"}
+
+
+def test_one_publishers_unsound_staging_holds_back_only_that_publisher(
+    defs: dg.Definitions, sample: Path, data_dir: Path
+) -> None:
+    """Adressa repeats events (real files do): kept once and counted. MIND has an impression
+    id twice in one release: MIND is held back and named, the others reach the marts."""
+    copy_sample(sample, data_dir)
+    landing = Layout.at(data_dir).raw_download_root
+    with tarfile.open(landing / "adressa" / "one_week.tar.gz", "r|gz") as archive:
+        member = next(m for m in archive if m.isfile())
+        views = [
+            line for line in archive.extractfile(member).read().splitlines() if b'"id"' in line
+        ]
+    repeats = landing / "adressa" / "one_week" / "20990101"
+    repeats.parent.mkdir()
+    repeats.write_bytes(b"\n".join(views[:3]) + b"\n")
+    twice = "7\tU1\t11/11/2019 9:05:58 AM\t\tN1-1 N2-0\n"
+    (landing / "mind" / "MINDextra_train").mkdir()
+    (landing / "mind" / "MINDextra_train" / "behaviors.tsv").write_text(twice * 2)
+
+    summary = materialize(dg.AssetSelection.all(), Layout.at(data_dir))
+    assert not summary.not_materialized  # the marts were built
+    checks = {c.key.name: c for c in summary.checks if c.key.asset_key == UNIFIED}
+    assert checks["publishers_healthy"].status == "FAIL"
+    assert checks["publishers_healthy"].description.startswith("mind: held back")
+    assert "1 repeated impression keys" in checks["publishers_healthy"].description
+    assert checks["row_count"].status == "PASS"
+    with duckdb.connect(str(Layout.at(data_dir).warehouse), read_only=True) as con:
+        in_marts = con.execute(
+            "select distinct publisher from marts.mart_article_performance order by 1"
+        ).fetchall()
+        dropped = con.execute(
+            f"select duplicates_dropped from {relation_name('stg_unified_publisher_health')} "
+            "where publisher = 'adressa'"
+        ).fetchone()
+    assert in_marts == [("adressa",), ("ebnerd",)]
+    assert dropped == (3,)

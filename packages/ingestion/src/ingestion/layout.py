@@ -71,8 +71,21 @@ class Layout:
 
     @property
     def warehouse(self) -> Path:
-        """The DuckDB file dbt builds."""
+        """The published warehouse: what readers open (read-only). Builds go elsewhere and
+        replace it whole, by an atomic rename."""
         return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def warehouse_builds(self) -> Path:
+        """One folder per run that builds the warehouse: a private copy it writes, published
+        when the run's last dbt step ends."""
+        return self.data_dir / ".build"
+
+    @property
+    def warehouse_build_link(self) -> Path:
+        """`.build/current`: points to the build folder of the dbt step that runs now; dbt's
+        `build` target writes `current/warehouse.duckdb`."""
+        return self.warehouse_builds / "current"
 
     @property
     def warehouse_spill(self) -> Path:

@@ -35,11 +35,20 @@ def materialize_upstream(names: list[str], layout: Layout) -> int:
     return 0 if summary.ok else 1
 
 
+def instance(layout: Layout) -> int:
+    """Print this data directory's Dagster home, made ready (`make dev` runs the UI on it)."""
+    from orchestration.instance import dagster_home
+
+    print(dagster_home(layout))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("manifest", help="run `dbt parse` to write the manifest Dagster loads")
     commands.add_parser("demo", help="every asset and check in one run")
+    commands.add_parser("instance", help="print the data directory's Dagster home (DAGSTER_HOME)")
     pick = commands.add_parser("materialize", help="materialise +ASSET (with its checks)")
     pick.add_argument("assets", nargs="+", metavar="ASSET", help="asset key, e.g. raw/mind")
     args = parser.parse_args(argv)
@@ -50,4 +59,6 @@ def main(argv: list[str] | None = None) -> int:
         return manifest()
     if args.command == "demo":
         return demo(layout)
+    if args.command == "instance":
+        return instance(layout)
     return materialize_upstream(args.assets, layout)

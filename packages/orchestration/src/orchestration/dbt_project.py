@@ -19,9 +19,14 @@ class ManifestMissingError(RuntimeError):
     """The code location cannot be built before the dbt project has been parsed."""
 
 
+# Dagster's runs build a private copy of the warehouse and publish it (orchestration.warehouse);
+# the manifest is parsed with the same target, so dbt's partial parse stays valid in every step.
+DBT_TARGET = "build"
+
+
 @cache
 def dbt_project() -> DbtProject:
-    return DbtProject(project_dir=DBT_PROJECT_DIR)
+    return DbtProject(project_dir=DBT_PROJECT_DIR, target=DBT_TARGET)
 
 
 def prepare_manifest() -> DbtProject:

@@ -3,17 +3,14 @@ rows per asset and every check's result. Used by the `demo` and `materialize` co
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import dagster as dg
 from ingestion import Layout
 
-from orchestration.dbt_project import relation_name
-from orchestration.warehouse import read_only
+from orchestration.instance import persistent_instance, release_abandoned_runs, runner_tag
 
 
 def load_definitions() -> dg.Definitions:
@@ -81,30 +78,22 @@ def materialize(selection: dg.AssetSelection, layout: Layout) -> RunSummary:
     keys = [k for k in graph.toposorted_asset_keys if k in selected]
     job = defs.resolve_implicit_global_asset_job_def()
     started = time.perf_counter()
-    with _instance() as active:
+    with persistent_instance(layout) as active:
+        for run_id in release_abandoned_runs(active):
+            print(f"run {run_id} was killed before it finished: marked failed")
         result = job.execute_in_process(
             instance=active,
             asset_selection=keys,
             raise_on_error=False,
+            tags=runner_tag(),
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
     summary = RunSummary(result.run_id, result.success, time.perf_counter() - started)
     planned = sorted(
         (c for c in graph.asset_check_keys if c.asset_key in keys), key=lambda c: c.to_user_string()
     )
-    _collect(summary, result, keys, planned, layout)
+    _collect(summary, result, keys, planned)
     return summary
-
-
-@contextmanager
-def _instance() -> Iterator[dg.DagsterInstance]:
-    """The instance under $DAGSTER_HOME (so runs show in the UI), or a throwaway one."""
-    if os.environ.get("DAGSTER_HOME"):
-        with dg.DagsterInstance.get() as home:
-            yield home
-    else:
-        with dg.DagsterInstance.ephemeral() as ephemeral:
-            yield ephemeral
 
 
 def _collect(
@@ -112,18 +101,17 @@ def _collect(
     result: dg.ExecuteInProcessResult,
     keys: list[dg.AssetKey],
     planned: list[dg.AssetCheckKey],
-    layout: Layout,
 ) -> None:
     events = {e.asset_key: e.materialization for e in result.get_asset_materialization_events()}
     summary.not_materialized = [k for k in keys if k not in events]
-    models = [k for k in keys if k in events and k.path[0] != "raw"]
-    counts = _model_rows(models, layout) if models else {}
     for key in keys:
         if key not in events:
             continue
         metadata = events[key].metadata
-        if key in counts:
-            summary.rows[key] = f"{counts[key]:,}"
+        if "dagster/row_count" in metadata:
+            summary.rows[key] = f"{metadata['dagster/row_count'].value:,}"
+        elif key.path[0] != "raw":
+            summary.rows[key] = "view"
         else:
             loaded = metadata["rows_loaded"].value if "rows_loaded" in metadata else 0
             status = metadata["status"].value if "status" in metadata else "materialised"
@@ -141,12 +129,3 @@ def _collect(
         else:
             status = "FAIL"
         summary.checks.append(CheckOutcome(check, status, evaluation.description or ""))
-
-
-def _model_rows(models: list[dg.AssetKey], layout: Layout) -> dict[dg.AssetKey, int]:
-    """Rows in each built model, read back from the warehouse."""
-    with read_only(layout.warehouse) as con:
-        return {
-            key: con.execute(f"select count(*) from {relation_name(key.path[-1])}").fetchone()[0]
-            for key in models
-        }

@@ -1,5 +1,6 @@
 """Blocking checks on `stg_unified_impressions`: a publisher that drops out or stops updating
-stops the marts and editorial models from being rebuilt on top of it.
+stops the marts and editorial models from being rebuilt on top of it. They read the run's own
+build of the warehouse (`orchestration.warehouse`), before it is published.
 
 Which publishers are expected: `$NEWSREC_PUBLISHERS` when set; else those with downloads in
 their landing folder, plus any that had rows when the check last ran (a publisher dropping out
@@ -7,6 +8,7 @@ fails by name). A user with only MIND gets a green graph."""
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -23,21 +25,30 @@ from orchestration.settings import (
     min_rows_per_publisher,
 )
 from orchestration.translator import check_automation_condition
-from orchestration.warehouse import WAREHOUSE_POOL, read_only
+from orchestration.warehouse import WAREHOUSE_POOL, WarehouseBuild, read_only
 
 UNIFIED_KEY = dg.AssetKey(UNIFIED_MODEL)
 ROW_COUNT_KEY = dg.AssetCheckKey(UNIFIED_KEY, "row_count")
+HEALTH_MODEL = "stg_unified_publisher_health"
 
 
-def expected_publishers(layout: Layout, previous: Mapping[str, int]) -> tuple[list[str], str]:
-    """The publishers that must have rows, and the rule that chose them."""
+def expected_publishers(
+    layout: Layout, previous: Mapping[str, int], held_back: Sequence[str] = ()
+) -> tuple[list[str], str]:
+    """The publishers that must have rows, and the rule that chose them. Publishers held back
+    for unsound staging are `publishers_healthy`'s to report, not missing ones."""
     chosen = chosen_publishers()
     if chosen is not None:
-        return chosen, "$NEWSREC_PUBLISHERS"
-    present = {p for p in PUBLISHERS if snapshot(layout, p).files}
-    had = {p for p, rows in previous.items() if rows > 0}
-    expected = [p for p in PUBLISHERS if p in present | had]
-    return expected, "downloads present, and publishers that had rows at the last check"
+        expected, rule = chosen, "$NEWSREC_PUBLISHERS"
+    else:
+        present = {p for p in PUBLISHERS if snapshot(layout, p).files}
+        had = {p for p, rows in previous.items() if rows > 0}
+        expected = [p for p in PUBLISHERS if p in present | had]
+        rule = "downloads present, and publishers that had rows at the last check"
+    held = [p for p in expected if p in held_back]
+    if held:
+        rule += f"; held back for unsound staging: {', '.join(held)}"
+    return [p for p in expected if p not in held], rule
 
 
 def evaluate_row_counts(
@@ -107,6 +118,12 @@ def evaluate_freshness(
     )
 
 
+def run_warehouse(context: dg.AssetCheckExecutionContext, layout: Layout) -> Path:
+    """The run's own build when it has one (before it is published), else the published
+    warehouse."""
+    return WarehouseBuild(layout, context.op_execution_context.run_id).current
+
+
 def previous_counts(context: dg.AssetCheckExecutionContext) -> dict[str, int]:
     """Rows per publisher when `row_count` last completed in another run (none on a new
     instance)."""
@@ -114,7 +131,7 @@ def previous_counts(context: dg.AssetCheckExecutionContext) -> dict[str, int]:
         ROW_COUNT_KEY, limit=10
     )
     for record in history:
-        if record.run_id == context.run.run_id or record.event is None:
+        if record.run_id == context.op_execution_context.run_id or record.event is None:
             continue
         evaluation = record.event.dagster_event.event_specific_data  # type: ignore[union-attr]
         if not isinstance(evaluation, dg.AssetCheckEvaluation):
@@ -143,12 +160,66 @@ def row_count(
     context: dg.AssetCheckExecutionContext, layout: LayoutResource
 ) -> dg.AssetCheckResult:
     minimum = min_rows_per_publisher()
-    expected, rule = expected_publishers(layout.layout, previous_counts(context))
-    with read_only(layout.layout.warehouse) as con:
+    with read_only(run_warehouse(context, layout.layout)) as con:
         rows = con.execute(
             f"select publisher, count(*) from {relation_name(UNIFIED_MODEL)} group by publisher"
         ).fetchall()
+        held_back = [p for p, healthy, *_ in publisher_health(con) if not healthy]
+    expected, rule = expected_publishers(layout.layout, previous_counts(context), held_back)
     return evaluate_row_counts(dict(rows), minimum, expected, rule)
+
+
+def publisher_health(con: Any) -> list[tuple[str, bool, str | None, int, int]]:
+    """Per publisher: healthy, the problem, impressions, repeated events dropped."""
+    return con.execute(
+        f"select publisher, is_healthy, problem, impressions, duplicates_dropped "
+        f"from {relation_name(HEALTH_MODEL)} order by publisher"
+    ).fetchall()
+
+
+def evaluate_health(rows: Sequence[tuple[str, bool, str | None, int, int]]) -> dg.AssetCheckResult:
+    """Fail naming every publisher held back from the unified model, with what was held back
+    and why; the others' rows still reach the marts."""
+    held = [
+        (p, problem, impressions) for p, healthy, problem, impressions, _ in rows if not healthy
+    ]
+    metadata: dict[str, Any] = {}
+    for publisher, healthy, _, impressions, dropped in rows:
+        metadata[f"held_back_impressions/{publisher}"] = dg.MetadataValue.int(
+            0 if healthy else impressions
+        )
+        metadata[f"duplicates_dropped/{publisher}"] = dg.MetadataValue.int(dropped)
+    metadata["held_back"] = dg.MetadataValue.json([p for p, _, _ in held])
+    dropped = sum(row[4] for row in rows)
+    return dg.AssetCheckResult(
+        passed=not held,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description="; ".join(
+            f"{p}: held back from the unified model ({n:,} impressions): {problem}"
+            for p, problem, n in held
+        )
+        or f"every publisher's staging is sound ({dropped:,} repeated events kept once)",
+        metadata=metadata,
+    )
+
+
+@dg.asset_check(
+    asset=UNIFIED_KEY,
+    name="publishers_healthy",
+    blocking=False,
+    pool=WAREHOUSE_POOL,
+    automation_condition=check_automation_condition(),
+    description=(
+        "Every publisher's staging is sound (each impression has a key, a user and a time; no "
+        "key repeats). A publisher that is not is held back from the unified model and named "
+        "here; the others still reach the marts. Not blocking, so it stops no one else."
+    ),
+)
+def publishers_healthy(
+    context: dg.AssetCheckExecutionContext, layout: LayoutResource
+) -> dg.AssetCheckResult:
+    with read_only(run_warehouse(context, layout.layout)) as con:
+        return evaluate_health(publisher_health(con))
 
 
 @dg.asset_check(
@@ -164,9 +235,11 @@ def row_count(
         "the release catalogue), else now."
     ),
 )
-def freshness(layout: LayoutResource) -> dg.AssetCheckResult:
+def freshness(
+    context: dg.AssetCheckExecutionContext, layout: LayoutResource
+) -> dg.AssetCheckResult:
     budget = freshness_budget()
-    with read_only(layout.layout.warehouse) as con:
+    with read_only(run_warehouse(context, layout.layout)) as con:
         rows = con.execute(
             f"select publisher, list(distinct dataset), max(impression_time)::timestamp "
             f"from {relation_name(UNIFIED_MODEL)} "

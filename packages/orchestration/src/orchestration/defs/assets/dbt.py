@@ -15,26 +15,46 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from orchestration.dbt_project import dbt_project, manifest
 from orchestration.defs.resources import LayoutResource
 from orchestration.translator import UNIFIED_MODEL, NewsrecDbtTranslator
-from orchestration.warehouse import WAREHOUSE_POOL, read_only
+from orchestration.warehouse import WAREHOUSE_POOL, WarehouseBuild, read_only
 
 UP_TO_UNIFIED = f"+{UNIFIED_MODEL}"
 
 
-def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Path) -> Iterator[Any]:
-    """`dbt build` of the selected models and their tests, with row counts as metadata.
+def build(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, layout: LayoutResource
+) -> Iterator[Any]:
+    """`dbt build` of the selected models and their tests into the run's copy of the warehouse,
+    published when no later dbt step of the run is to follow; row counts as metadata.
 
-    The events are held until dbt exits: DuckDB lets no one else open the warehouse while dbt
-    writes to it. Counting through a read-only connection keeps no writer open in this process
-    (dagster-dbt's `fetch_row_counts` would), so checks in the same process can still read."""
+    The events are held until dbt exits and the build is published: the counts are read from
+    what readers will see, through a read-only connection."""
+    run = WarehouseBuild(layout.layout, context.run.run_id)
     events: list[Any] = []
     failure: Exception | None = None
-    try:
-        events.extend(dbt.cli(["build"], context=context).stream())
-    except Exception as error:  # record what was built before the failure, then re-raise
-        failure = error
-    yield from with_row_counts(events, warehouse)
+    with run.writing(lambda run_id: _in_progress(context.instance, run_id), context.log):
+        try:
+            events.extend(dbt.cli(["build"], context=context).stream())
+        except Exception as error:  # what was built is published, then the failure re-raised
+            failure = error
+        if _last_dbt_step(context):
+            context.log.info(f"publishing the build as {run.publish()}")
+    yield from with_row_counts(events, run.current)
     if failure is not None:
         raise failure
+
+
+def _last_dbt_step(context: dg.AssetExecutionContext) -> bool:
+    """The second op always is; the first unless the run also builds the second's models."""
+    if context.op_execution_context.op.name == downstream_assets().op.name:
+        return True
+    selected = context.run.asset_selection
+    later = set(downstream_assets().keys)
+    return selected is not None and not later & set(selected)
+
+
+def _in_progress(instance: dg.DagsterInstance, run_id: str) -> bool:
+    run = instance.get_run_by_id(run_id)
+    return run is not None and not run.is_finished
 
 
 def with_row_counts(events: list[Any], warehouse: Path) -> Iterator[Any]:
@@ -75,7 +95,7 @@ def dbt_op(name: str, **selection: str) -> dg.AssetsDefinition:
     def _assets(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, layout: LayoutResource
     ) -> Iterator[Any]:
-        yield from build(context, dbt, layout.layout.warehouse)
+        yield from build(context, dbt, layout)
 
     return _assets
 

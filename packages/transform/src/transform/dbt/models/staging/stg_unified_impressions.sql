@@ -76,6 +76,23 @@ unioned as (
     union all
     select * from adressa
 
+),
+
+healthy as (
+
+    -- a publisher whose staging is not sound is held back (stg_unified_publisher_health)
+    select publisher from {{ ref('stg_unified_publisher_health') }}
+    where is_healthy
+
+),
+
+admitted as (
+
+    select unioned.*
+    from unioned
+    semi join healthy
+        on unioned.publisher = healthy.publisher
+
 )
 
-select * from unioned
+select * from admitted

@@ -1,5 +1,7 @@
 -- Adressa logs clicks, not impressions: each article page view is one impression with one
--- candidate, the article, clicked. Front-page and other events are not impressions.
+-- candidate, the article, clicked. Front-page and other events are not impressions. The real
+-- files repeat an event now and then (the same event id in a release): it is one impression,
+-- taken from its first line (daily file, then line), and `copies` says how often it appeared.
 with
 
 events as (
@@ -20,11 +22,26 @@ article_views as (
         true as clicked,
         device_type,
         active_time_s as dwell_time_s,
-        dataset
+        dataset,
+        source_member,
+        source_line
 
     from events
     where is_article_view
 
+),
+
+deduplicated as (
+
+    select
+        * exclude (source_member, source_line),
+        count(*) over (partition by impression_key) as copies
+
+    from article_views
+    qualify row_number() over (
+        partition by impression_key order by source_member, source_line
+    ) = 1
+
 )
 
-select * from article_views
+select * from deduplicated

@@ -9,6 +9,7 @@ from dlt.extract.resource import DltResource
 
 from ingestion.inventory import Entry
 from ingestion.landing import SourceFile
+from ingestion.progress import Progress
 from ingestion.publishers.mind import MIND
 from ingestion.report import RunLog
 from ingestion.sources.resources import publisher_resources
@@ -20,6 +21,7 @@ def mind(
     changed: Sequence[SourceFile],
     previous: dict[str, Entry],
     log: RunLog,
+    progress: Progress,
 ) -> list[DltResource]:
     """Behaviours, news and the two embedding tables of the changed files, plus the inventory."""
-    return publisher_resources(MIND, list(files), list(changed), previous, log)
+    return publisher_resources(MIND, list(files), list(changed), previous, log, progress)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import dbt_project, manifest
@@ -21,44 +22,63 @@ UP_TO_UNIFIED = f"+{UNIFIED_MODEL}"
 
 
 def build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Path) -> Iterator[Any]:
-    """`dbt build` of the selected models and their tests, with row counts as metadata.
+    """`dbt build` of the selected models and their tests, with row counts and column schemas as
+    metadata.
 
     The events are held until dbt exits: DuckDB lets no one else open the warehouse while dbt
-    writes to it. Counting through a read-only connection keeps no writer open in this process
-    (dagster-dbt's `fetch_row_counts` would), so checks in the same process can still read."""
+    writes to it. Reading them back through a read-only connection keeps no writer open in this
+    process (dagster-dbt's `fetch_row_counts` and `fetch_column_metadata` would, through dbt's
+    adapter), so checks in the same process can still read."""
     events: list[Any] = []
     failure: Exception | None = None
     try:
         events.extend(dbt.cli(["build"], context=context).stream())
     except Exception as error:  # record what was built before the failure, then re-raise
         failure = error
-    yield from with_row_counts(events, warehouse)
+    yield from with_table_metadata(events, warehouse)
     if failure is not None:
         raise failure
 
 
-def with_row_counts(events: list[Any], warehouse: Path) -> Iterator[Any]:
-    """Attach `dagster/row_count` to each built table (views are not counted: that would
+def with_table_metadata(events: list[Any], warehouse: Path) -> Iterator[Any]:
+    """Attach `dagster/column_schema` (the columns as built, with their dbt descriptions) to
+    each built model, and `dagster/row_count` to each table (views are not counted: that would
     run their query)."""
     nodes = manifest()["nodes"]
-    tables = {
-        i: e
+    built = {
+        i: nodes[e.metadata["unique_id"].value]
         for i, e in enumerate(events)
         if isinstance(e, dg.Output)
-        and nodes[e.metadata["unique_id"].value]["config"]["materialized"] != "view"
     }
-    counts: dict[int, int] = {}
-    if tables:
+    metadata: dict[int, dict[str, Any]] = {}
+    if built:
         with read_only(warehouse) as con:
-            for i, event in tables.items():
-                relation = nodes[event.metadata["unique_id"].value]["relation_name"]
-                counts[i] = con.execute(f"select count(*) from {relation}").fetchone()[0]
+            metadata = {i: _table_metadata(con, node) for i, node in built.items()}
     for i, event in enumerate(events):
-        if i in counts:
-            event = event.with_metadata(
-                {**event.metadata, "dagster/row_count": dg.MetadataValue.int(counts[i])}
-            )
+        if i in metadata:
+            event = event.with_metadata({**event.metadata, **metadata[i]})
         yield event
+
+
+def _table_metadata(con: duckdb.DuckDBPyConnection, node: dict[str, Any]) -> dict[str, Any]:
+    columns = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? "
+        "order by ordinal_position",
+        [node["database"], node["schema"], node["alias"] or node["name"]],
+    ).fetchall()
+    described = {name.lower(): c.get("description") or None for name, c in node["columns"].items()}
+    schema = dg.TableSchema(
+        columns=[
+            dg.TableColumn(name, data_type, description=described.get(name.lower()))
+            for name, data_type in columns
+        ]
+    )
+    metadata: dict[str, Any] = {"dagster/column_schema": dg.MetadataValue.table_schema(schema)}
+    if node["config"]["materialized"] != "view":
+        rows = con.execute(f"select count(*) from {node['relation_name']}").fetchone()[0]
+        metadata["dagster/row_count"] = dg.MetadataValue.int(rows)
+    return metadata
 
 
 def dbt_op(name: str, **selection: str) -> dg.AssetsDefinition:

@@ -83,7 +83,7 @@ report: sync  ## the editorial report: an HTML page of charts per publisher in d
 
 query: uv  ## a query against the warehouse, read-only: make query SQL="select ..."
 	@test -n "$$SQL" || { echo 'usage: make query SQL="select * from marts.dim_users limit 5"'; exit 2; }
-	@$(UV) run --package orchestration newsrec-sql "$$SQL"
+	@$(UV) run --quiet --package orchestration newsrec-sql "$$SQL"
 
 docs: sync  ## dbt docs for the data directory, served on http://127.0.0.1:8080 (PORT=...)
 	$(UV) run --package orchestration python -m orchestration docs --port $(or $(PORT),8080)

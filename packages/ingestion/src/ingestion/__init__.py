@@ -7,6 +7,7 @@ the Dagster code location and the sensor stay light.
 
 from typing import Any
 
+from ingestion.catalogue import Release, release, release_for_dataset, release_for_file, releases
 from ingestion.errors import BadInputError
 from ingestion.inventory import visible_sql
 from ingestion.lake import LakeSummary, TableSummary, lake_summary
@@ -58,6 +59,7 @@ __all__ = [
     "NothingToIngestError",
     "Progress",
     "Publisher",
+    "Release",
     "Snapshot",
     "SourceFile",
     "TableSummary",
@@ -66,6 +68,10 @@ __all__ = [
     "lake_summary",
     "load_display",
     "publisher",
+    "release",
+    "release_for_dataset",
+    "release_for_file",
+    "releases",
     "require_data_dir",
     "require_input",
     "run_publisher",

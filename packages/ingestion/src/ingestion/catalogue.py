@@ -130,6 +130,16 @@ def release_for_file(path: str, publisher: str | None = None) -> Release | None:
     return None
 
 
+def release_for_dataset(publisher: str, dataset: str) -> Release | None:
+    """The release a `dataset` value of the warehouse comes from (`MINDsmall_train`,
+    `ebnerd_small/validation`, `one_week`), or None when no release is called that."""
+    stem = dataset.partition("/")[0].casefold()
+    for candidate in releases():
+        if candidate.publisher == publisher and candidate.stem.casefold() == stem:
+            return candidate
+    return None
+
+
 def parse_catalogue(text: str) -> tuple[Release, ...]:
     """Releases from the text of a catalogue file, validated: a wrong file fails here by name."""
     data = tomllib.loads(text)

@@ -1,18 +1,23 @@
 """Blocking checks on `stg_unified_impressions`: a publisher that drops out or stops updating
-stops the marts and editorial models from being rebuilt on top of it."""
+stops the marts and editorial models from being rebuilt on top of it.
 
-from collections.abc import Mapping
+Which publishers are expected: `$NEWSREC_PUBLISHERS` when set; else those with downloads in
+their landing folder, plus any that had rows when the check last ran (a publisher dropping out
+fails by name). A user with only MIND gets a green graph."""
+
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import dagster as dg
-from ingestion import PUBLISHERS
+from ingestion import PUBLISHERS, Layout, snapshot
 
 from orchestration.dbt_project import relation_name
 from orchestration.defs.assets.dbt import UNIFIED_MODEL
 from orchestration.defs.resources import LayoutResource
 from orchestration.settings import (
     as_utc,
+    chosen_publishers,
     freshness_as_of,
     freshness_budget,
     min_rows_per_publisher,
@@ -21,59 +26,105 @@ from orchestration.translator import check_automation_condition
 from orchestration.warehouse import WAREHOUSE_POOL, read_only
 
 UNIFIED_KEY = dg.AssetKey(UNIFIED_MODEL)
+ROW_COUNT_KEY = dg.AssetCheckKey(UNIFIED_KEY, "row_count")
 
 
-def evaluate_row_counts(counts: Mapping[str, int], minimum: int) -> dg.AssetCheckResult:
-    """Pass when every publisher has at least `minimum` rows; name the ones that do not."""
-    missing = [p for p in PUBLISHERS if counts.get(p, 0) == 0]
-    short = [p for p in PUBLISHERS if 0 < counts.get(p, 0) < minimum]
+def expected_publishers(layout: Layout, previous: Mapping[str, int]) -> tuple[list[str], str]:
+    """The publishers that must have rows, and the rule that chose them."""
+    chosen = chosen_publishers()
+    if chosen is not None:
+        return chosen, "$NEWSREC_PUBLISHERS"
+    present = {p for p in PUBLISHERS if snapshot(layout, p).files}
+    had = {p for p, rows in previous.items() if rows > 0}
+    expected = [p for p in PUBLISHERS if p in present | had]
+    return expected, "downloads present, and publishers that had rows at the last check"
+
+
+def evaluate_row_counts(
+    counts: Mapping[str, int],
+    minimum: int,
+    expected: Sequence[str] = PUBLISHERS,
+    rule: str = "every publisher",
+) -> dg.AssetCheckResult:
+    """Pass when every expected publisher has at least `minimum` rows; name the ones that do
+    not. Nothing expected at all (no downloads anywhere) fails too."""
+    missing = [p for p in expected if counts.get(p, 0) == 0]
+    short = [p for p in expected if 0 < counts.get(p, 0) < minimum]
     problems = [f"{p}: no rows" for p in missing] + [
         f"{p}: {counts[p]} rows < {minimum}" for p in short
     ]
+    if not expected:
+        problems.append("no publisher has downloads: nothing to check")
     metadata: dict[str, Any] = {
         f"rows/{p}": dg.MetadataValue.int(counts.get(p, 0)) for p in PUBLISHERS
     }
     metadata["min_rows_per_publisher"] = dg.MetadataValue.int(minimum)
+    metadata["expected_publishers"] = dg.MetadataValue.json(list(expected))
+    metadata["expected_rule"] = dg.MetadataValue.text(rule)
     metadata["missing_publishers"] = dg.MetadataValue.json(missing)
     metadata["problems"] = dg.MetadataValue.json(problems)
     return dg.AssetCheckResult(
         passed=not problems,
         severity=dg.AssetCheckSeverity.ERROR,
-        description="; ".join(problems) or f"every publisher has at least {minimum} rows",
+        description="; ".join(problems)
+        or f"{', '.join(expected)}: each has at least {minimum} rows",
         metadata=metadata,
     )
 
 
 def evaluate_freshness(
-    newest: Mapping[str, datetime], as_of: datetime, budget: timedelta, rule: str = "now"
+    newest: Mapping[str, datetime],
+    as_of: Mapping[str, tuple[datetime, str]],
+    budget: timedelta,
 ) -> dg.AssetCheckResult:
-    """Pass when each loaded publisher's newest impression is within `budget` before `as_of`.
+    """Pass when each loaded publisher's newest impression is within `budget` before its as-of
+    moment (`as_of[publisher]`: the moment and the rule that chose it).
 
     A publisher with no rows at all is the row-count check's to report."""
-    as_of = as_utc(as_of)
-    ages = {p: as_of - as_utc(t) for p, t in newest.items()}
+    ages = {p: as_utc(as_of[p][0]) - as_utc(t) for p, t in newest.items()}
     stale = sorted(p for p, age in ages.items() if age > budget)
-    problems = [f"{p}: newest impression {_hours(ages[p]):.1f} h old" for p in stale]
+    problems = [
+        f"{p}: newest impression {_hours(ages[p]):.1f} h before {as_utc(as_of[p][0]).isoformat()}"
+        f" ({as_of[p][1]})"
+        for p in stale
+    ]
     if not newest:
         problems.append("no impressions at all")
-    metadata: dict[str, Any] = {
-        f"newest/{p}": dg.MetadataValue.timestamp(as_utc(t)) for p, t in sorted(newest.items())
-    }
-    metadata.update(
-        {f"age_hours/{p}": dg.MetadataValue.float(round(_hours(a), 2)) for p, a in ages.items()}
-    )
-    metadata["as_of"] = dg.MetadataValue.timestamp(as_of)
-    metadata["as_of_rule"] = dg.MetadataValue.text(rule)
+    metadata: dict[str, Any] = {}
+    for p, t in sorted(newest.items()):
+        metadata[f"newest/{p}"] = dg.MetadataValue.timestamp(as_utc(t))
+        metadata[f"age_hours/{p}"] = dg.MetadataValue.float(round(_hours(ages[p]), 2))
+        metadata[f"as_of/{p}"] = dg.MetadataValue.timestamp(as_utc(as_of[p][0]))
+        metadata[f"as_of_rule/{p}"] = dg.MetadataValue.text(as_of[p][1])
     metadata["budget_hours"] = dg.MetadataValue.float(_hours(budget))
-    budget_text = f"{_hours(budget):g} h before {as_of.isoformat()}"
     return dg.AssetCheckResult(
         passed=not problems,
         severity=dg.AssetCheckSeverity.ERROR,
-        description="; ".join(problems) + f" (budget {budget_text})"
+        description="; ".join(problems) + f" (budget {_hours(budget):g} h)"
         if problems
-        else f"every publisher has impressions within {budget_text}",
+        else f"every publisher has impressions within {_hours(budget):g} h of its as-of time",
         metadata=metadata,
     )
+
+
+def previous_counts(context: dg.AssetCheckExecutionContext) -> dict[str, int]:
+    """Rows per publisher when `row_count` last completed in another run (none on a new
+    instance)."""
+    history = context.instance.event_log_storage.get_asset_check_execution_history(
+        ROW_COUNT_KEY, limit=10
+    )
+    for record in history:
+        if record.run_id == context.run.run_id or record.event is None:
+            continue
+        evaluation = record.event.dagster_event.event_specific_data  # type: ignore[union-attr]
+        if not isinstance(evaluation, dg.AssetCheckEvaluation):
+            continue  # planned, not run
+        return {
+            p: evaluation.metadata[f"rows/{p}"].value
+            for p in PUBLISHERS
+            if f"rows/{p}" in evaluation.metadata
+        }
+    return {}
 
 
 @dg.asset_check(
@@ -83,17 +134,21 @@ def evaluate_freshness(
     pool=WAREHOUSE_POOL,
     automation_condition=check_automation_condition(),
     description=(
-        "Every publisher has at least $NEWSREC_MIN_ROWS_PER_PUBLISHER rows (default 100); "
-        "a publisher that is missing fails by name."
+        "Every expected publisher has at least $NEWSREC_MIN_ROWS_PER_PUBLISHER rows (default "
+        "100). Expected: $NEWSREC_PUBLISHERS, else those with downloads present and any that "
+        "had rows at the last check; a publisher that is missing fails by name."
     ),
 )
-def row_count(layout: LayoutResource) -> dg.AssetCheckResult:
+def row_count(
+    context: dg.AssetCheckExecutionContext, layout: LayoutResource
+) -> dg.AssetCheckResult:
     minimum = min_rows_per_publisher()
+    expected, rule = expected_publishers(layout.layout, previous_counts(context))
     with read_only(layout.layout.warehouse) as con:
         rows = con.execute(
             f"select publisher, count(*) from {relation_name(UNIFIED_MODEL)} group by publisher"
         ).fetchall()
-    return evaluate_row_counts(dict(rows), minimum)
+    return evaluate_row_counts(dict(rows), minimum, expected, rule)
 
 
 @dg.asset_check(
@@ -104,19 +159,25 @@ def row_count(layout: LayoutResource) -> dg.AssetCheckResult:
     automation_condition=check_automation_condition(),
     description=(
         "Each publisher's newest impression_time is at most $NEWSREC_FRESHNESS_BUDGET_HOURS "
-        "(default 48) before $NEWSREC_FRESHNESS_AS_OF (ISO-8601; default: the end of generated "
-        "sample data, else now); set the as-of time to check a historical release."
+        "(default 48) before its as-of time: $NEWSREC_FRESHNESS_AS_OF when set, else the end of "
+        "generated sample data, else the last event of the historical releases it landed (from "
+        "the release catalogue), else now."
     ),
 )
 def freshness(layout: LayoutResource) -> dg.AssetCheckResult:
-    (as_of, rule), budget = freshness_as_of(layout.layout), freshness_budget()
+    budget = freshness_budget()
     with read_only(layout.layout.warehouse) as con:
         rows = con.execute(
-            f"select publisher, max(impression_time)::timestamp "
+            f"select publisher, list(distinct dataset), max(impression_time)::timestamp "
             f"from {relation_name(UNIFIED_MODEL)} "
             f"where impression_time is not null group by publisher"
         ).fetchall()
-    return evaluate_freshness(dict(rows), as_of, budget, rule)
+    newest = {publisher: latest for publisher, _, latest in rows}
+    as_of = {
+        publisher: freshness_as_of(layout.layout, publisher, datasets)
+        for publisher, datasets, _ in rows
+    }
+    return evaluate_freshness(newest, as_of, budget)
 
 
 def _hours(delta: timedelta) -> float:

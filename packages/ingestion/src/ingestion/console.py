@@ -85,6 +85,18 @@ def _timing(seconds: float, completed: float, unit: str) -> str:
     return f" in {seconds:.1f} s{rate}"
 
 
+class _Count(ProgressColumn):
+    """What was counted so far, once there is something (a task may only show its time)."""
+
+    def __init__(self, unit: str) -> None:
+        super().__init__()
+        self.unit = unit
+
+    def render(self, task: object) -> Text:
+        completed = getattr(task, "completed", 0)
+        return Text(f"{completed:,.0f} {self.unit}" if completed else "")
+
+
 class _Rate(ProgressColumn):
     """Units per second, from rich's own speed estimate."""
 
@@ -102,7 +114,7 @@ class RichDisplay:
         self._progress = RichProgress(
             TextColumn("{task.description}"),
             BarColumn(),
-            TextColumn(f"{{task.completed:,.0f}} {unit}"),
+            _Count(unit),
             _Rate(unit),
             TimeElapsedColumn(),
             console=console,
@@ -202,6 +214,8 @@ class PlainDisplay:
 
     def _state(self, task: _Task) -> str:
         elapsed = max(self.clock() - task.started, 1e-6)
+        if not task.completed and not task.total:
+            return f"  {task.description}: {elapsed:.0f} s"
         done = f"{task.completed:,.0f}"
         rate = f", {task.completed / elapsed:,.0f} {self.unit}/s" if task.completed else ""
         if task.total:

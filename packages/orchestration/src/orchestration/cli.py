@@ -31,9 +31,15 @@ class UnknownAssetError(LookupError):
 
 
 def manifest() -> int:
+    from ingestion import display
+
     from orchestration.dbt_project import prepare_manifest
 
-    print(f"dbt manifest written to {prepare_manifest().manifest_path}")
+    with display() as shown:
+        shown.start("parse", "dbt parse")
+        project = prepare_manifest()
+        shown.finish("parse", "dbt parse: done")
+    print(f"dbt manifest written to {project.manifest_path}")
     return 0
 
 

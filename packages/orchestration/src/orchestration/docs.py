@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ingestion import Layout
+from ingestion import Layout, display
 from transform import DBT_PROJECT_DIR
 
 HOST = "127.0.0.1"
@@ -44,14 +44,17 @@ def generate(layout: Layout) -> Path:
             f"no warehouse at {layout.warehouse} yet: the docs describe what it holds, so build "
             "it first (`make demo`)"
         )
-    result = subprocess.run(
-        [dbt_executable(), "docs", "generate", "--quiet", *_paths(layout)],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "NEWSREC_DATA_DIR": str(layout.data_dir)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    with display() as shown:
+        shown.start("docs", "dbt docs generate")
+        result = subprocess.run(
+            [dbt_executable(), "docs", "generate", "--quiet", *_paths(layout)],
+            cwd=DBT_PROJECT_DIR,
+            env={**os.environ, "NEWSREC_DATA_DIR": str(layout.data_dir)},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        shown.finish("docs", f"dbt docs generate: {'done' if result.returncode == 0 else 'failed'}")
     if result.returncode != 0:
         detail = (result.stdout + result.stderr).strip().splitlines()
         raise DocsError(f"dbt docs generate failed: {detail[-1] if detail else result.returncode}")

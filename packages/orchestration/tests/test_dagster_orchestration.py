@@ -235,3 +235,25 @@ def test_a_failed_blocking_check_holds_the_marts_back(defs: dg.Definitions) -> N
     assets, _ = requested_keys(result, graph)
     assert below
     assert not assets & below
+
+
+def test_catalogue_descriptions_are_the_dbt_descriptions_without_raw_sql(
+    defs: dg.Definitions, dbt_manifest: dict[str, Any]
+) -> None:
+    specs = {s.key: s for s in defs.resolve_all_asset_specs()}
+    for name, node in models(dbt_manifest).items():
+        description = specs[dg.AssetKey(name)].description or ""
+        assert "Raw SQL" not in description and "```" not in description, name
+        assert description.startswith(node["description"].strip()), name
+        assert f"`{node['original_file_path']}`" in description
+    for key, spec in specs.items():
+        assert spec.description and "#### " not in spec.description, key
+
+
+def test_the_editorial_report_follows_the_editorial_models(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    assert graph.get(REPORT).parent_keys == {dg.AssetKey(n) for n in GROUPS["editorial"]}
+    assert defs.get_assets_def(REPORT).op.pool == "duckdb_warehouse"
+    automation = defs.resolve_sensor_def("dbt_automation_sensor")
+    assert isinstance(automation, dg.AutomationConditionSensorDefinition)
+    assert REPORT in automation.asset_selection.resolve(graph)

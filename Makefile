@@ -20,7 +20,7 @@ PORT ?= 3000
 PACKAGES := ingestion sample transform orchestration report research
 DBT_PROJECT := packages/transform/src/transform/dbt
 
-.PHONY: help uv sync lint format test sample download ingest manifest demo dev materialize dbt report bench clean
+.PHONY: help uv sync lint format test sample download ingest manifest demo dev materialize assets dbt report query docs bench clean
 
 help:  ## list the commands
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,7 +50,7 @@ test: lint  ## the whole test suite (what CI runs)
 	@if ls tests/test_*.py >/dev/null 2>&1; then echo "== workspace"; $(UV) run pytest tests -q; fi
 
 demo: manifest  ## sample data if raw-download/ is empty, then the whole graph through Dagster
-	@if [ -z "$$(find "$(NEWSREC_DATA_DIR)/raw-download" -type f ! -name .gitkeep 2>/dev/null)" ]; then \
+	@if [ -d "$(NEWSREC_DATA_DIR)" ] && [ -z "$$(find "$(NEWSREC_DATA_DIR)/raw-download" -type f ! -name .gitkeep 2>/dev/null)" ]; then \
 		$(UV) run --package sample newsrec-sample --scale $(SCALE); \
 	fi
 	$(UV) run --package orchestration python -m orchestration demo
@@ -77,11 +77,21 @@ materialize: manifest  ## materialise SELECT=<asset> and everything it is built 
 	@test -n "$(SELECT)" || { echo "usage: make materialize SELECT=<asset key, e.g. fct_impressions>"; exit 2; }
 	$(UV) run --package orchestration python -m orchestration materialize $(SELECT)
 
+assets: manifest  ## list every asset key, by group (what SELECT= takes)
+	$(UV) run --package orchestration python -m orchestration assets
+
 dbt: sync  ## dbt on its own: make dbt ARGS="build --select staging"
 	cd $(DBT_PROJECT) && $(UV) run --package transform dbt $(or $(ARGS),build)
 
 report: sync  ## the editorial report: an HTML page of charts per publisher in data/reports/
 	$(UV) run --package report newsrec-report
+
+query: uv  ## a query against the warehouse, read-only: make query SQL="select ..."
+	@test -n "$$SQL" || { echo 'usage: make query SQL="select * from marts.dim_users limit 5"'; exit 2; }
+	@$(UV) run --quiet --package orchestration newsrec-sql "$$SQL"
+
+docs: sync  ## dbt docs for the data directory, served on http://127.0.0.1:8080 (PORT=...)
+	$(UV) run --package orchestration python -m orchestration docs --port $(or $(PORT),8080)
 
 bench: sync  ## the benchmark, every stage against the DuckDB floor (SCALE=100 unless given)
 	$(UV) run --package orchestration python bench/run.py \

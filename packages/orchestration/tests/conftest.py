@@ -4,13 +4,16 @@ Every test gets its own data directory through $NEWSREC_DATA_DIR."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import pytest
-from ingestion import DATA_DIR_ENV, Layout
+from ingestion import DATA_DIR_ENV, PUBLISHERS, Layout, run_publisher
 from orchestration.dbt_project import manifest, prepare_manifest
 from orchestration.defs.resources import LayoutResource
 from orchestration.headless import load_definitions
@@ -21,6 +24,7 @@ from orchestration.settings import (
     MIN_ROWS_ENV,
     PUBLISHERS_ENV,
 )
+from transform import DBT_PROJECT_DIR
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +60,31 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("sample")
     generate_sample(Layout.at(base), scale=1, seed=0)
     return base
+
+
+@pytest.fixture(scope="session")
+def built(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Layout:
+    """A data directory with the sample landed and every model built by `dbt build`, as
+    `make ingest` and `make dbt` leave it; for the readers (queries, docs) to read."""
+    layout = Layout.at(tmp_path_factory.mktemp("built"))
+    copy_sample(sample, layout.data_dir)
+    for publisher in PUBLISHERS:
+        run_publisher(publisher, layout)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "build",
+            "--quiet",
+            *("--target-path", str(layout.dbt_target), "--log-path", str(layout.dbt_logs)),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env={**os.environ, DATA_DIR_ENV: str(layout.data_dir)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return layout
 
 
 def copy_sample(sample: Path, base: Path) -> dict[str, Any]:

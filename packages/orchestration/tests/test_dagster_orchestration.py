@@ -12,6 +12,7 @@ from orchestration.translator import model_group
 
 RAW = [dg.AssetKey(["raw", p]) for p in ("ebnerd", "adressa", "mind")]
 UNIFIED = dg.AssetKey(UNIFIED_MODEL)
+REPORT = dg.AssetKey("editorial_report")
 GROUPS = {
     "staging": {
         "stg_adressa__articles",
@@ -60,6 +61,12 @@ GROUPS = {
     },
 }
 """Every dbt model's Dagster group: a snapshot, updated by hand when a model is added."""
+ASSET_GROUPS = {
+    **{key: "raw" for key in RAW},
+    **{dg.AssetKey(name): group for group, names in GROUPS.items() for name in names},
+    REPORT: "editorial",
+}
+"""Every asset of the code location and its group: the raw landings, the models, the report."""
 
 
 def models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -83,7 +90,7 @@ def test_every_raw_asset_and_dbt_model_is_an_asset(
     defs: dg.Definitions, dbt_manifest: dict[str, Any]
 ) -> None:
     keys = set(defs.resolve_asset_graph().get_all_asset_keys())
-    expected = set(RAW) | {dg.AssetKey(name) for name in models(dbt_manifest)}
+    expected = set(RAW) | {dg.AssetKey(name) for name in models(dbt_manifest)} | {REPORT}
     assert keys == expected
     for key in RAW:
         spec = defs.get_assets_def(key).specs_by_key[key]
@@ -95,8 +102,7 @@ def test_groups_follow_the_model_folders(
     defs: dg.Definitions, dbt_manifest: dict[str, Any]
 ) -> None:
     groups = {s.key: s.group_name for s in defs.resolve_all_asset_specs()}
-    expected = {dg.AssetKey(name): group for group, names in GROUPS.items() for name in names}
-    assert {k: v for k, v in groups.items() if k not in RAW} == expected
+    assert groups == ASSET_GROUPS
     assert set(models(dbt_manifest)) == {name for names in GROUPS.values() for name in names}
 
 
@@ -248,3 +254,25 @@ def test_a_failed_blocking_check_holds_the_marts_back(defs: dg.Definitions) -> N
     assets, _ = requested_keys(result, graph)
     assert below
     assert not assets & below
+
+
+def test_catalogue_descriptions_are_the_dbt_descriptions_without_raw_sql(
+    defs: dg.Definitions, dbt_manifest: dict[str, Any]
+) -> None:
+    specs = {s.key: s for s in defs.resolve_all_asset_specs()}
+    for name, node in models(dbt_manifest).items():
+        description = specs[dg.AssetKey(name)].description or ""
+        assert "Raw SQL" not in description and "```" not in description, name
+        assert description.startswith(node["description"].strip()), name
+        assert f"`{node['original_file_path']}`" in description
+    for key, spec in specs.items():
+        assert spec.description and "#### " not in spec.description, key
+
+
+def test_the_editorial_report_follows_the_editorial_models(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    assert graph.get(REPORT).parent_keys == {dg.AssetKey(n) for n in GROUPS["editorial"]}
+    assert defs.get_assets_def(REPORT).op.pool == "duckdb_warehouse"
+    automation = defs.resolve_sensor_def("dbt_automation_sensor")
+    assert isinstance(automation, dg.AutomationConditionSensorDefinition)
+    assert REPORT in automation.asset_selection.resolve(graph)

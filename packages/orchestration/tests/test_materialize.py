@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import tarfile
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
 import pytest
 from conftest import copy_sample, layout_resource
-from ingestion import Layout
+from ingestion import Layout, install_lake_rules
+from ingestion import publisher as describe
+from orchestration.console import RunConsole
 from orchestration.dbt_project import relation_name
 from orchestration.defs.checks import freshness, row_count
 from orchestration.headless import RunSummary, materialize, upstream_of
@@ -35,13 +39,35 @@ def unified_counts(base: Path) -> dict[str, tuple[int, int, int, int]]:
     return {p: tuple(counts) for p, *counts in rows}
 
 
+def columns(metadata: Any) -> dict[str, dg.TableColumn]:
+    return {c.name: c for c in metadata["dagster/column_schema"].value.columns}
+
+
+def lake_rows(base: Path, publisher: str) -> int:
+    """Visible rows of every raw table of a publisher, by the readers' rule."""
+    with install_lake_rules(duckdb.connect(), Layout.at(base)) as con:
+        return sum(
+            con.execute(
+                "select count(*) from lake_visible_rows(?, ?)", [f"raw_{publisher}", t]
+            ).fetchone()[0]
+            for t in describe(publisher).tables
+        )
+
+
 def test_everything_materialises_and_every_check_passes(
     defs: dg.Definitions, sample: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     report = copy_sample(sample, data_dir)
-    summary = materialize(dg.AssetSelection.all(), Layout.at(data_dir))
+    screen = io.StringIO()
+    summary = materialize(dg.AssetSelection.all(), Layout.at(data_dir), RunConsole(screen))
     print(summary.render())
     assert summary.ok, summary.render()
+    # the run's own output: a few plain lines, not Dagster's every event nor dbt's log
+    shown = screen.getvalue()
+    assert "dbt_up_to_unified: done in" in shown and "editorial_report: done in" in shown
+    assert len(shown.splitlines()) < 60, shown
+    assert "STEP_OUTPUT" not in shown and "START sql" not in shown and "\x1b" not in shown
+    assert summary.output_log is not None and "START sql" in summary.output_log.read_text()
     assert set(summary.rows) == set(defs.resolve_asset_graph().get_all_asset_keys())
     assert not summary.not_materialized
     assert statuses(summary)["stg_unified_impressions:row_count"] == "PASS"
@@ -51,6 +77,36 @@ def test_everything_materialises_and_every_check_passes(
         for p, r in report["publishers"].items()
     }
     assert unified_counts(data_dir) == expected
+
+    # dbt models: row counts (tables) and the columns as built, described from the YAML
+    unified = summary.metadata[UNIFIED]
+    assert unified["dagster/row_count"].value == sum(r[1] for r in expected.values())
+    built = columns(unified)
+    assert list(built)[:3] == ["publisher", "dataset", "impression_key"]
+    assert built["impression_key"].type == "VARCHAR"
+    assert "Unique per impression" in built["impression_key"].description
+    fct = summary.metadata[dg.AssetKey("fct_impressions")]  # a view: columns, not counted
+    assert "dagster/row_count" not in fct and "article_key" in columns(fct)
+
+    # the editorial report: every publisher's charts on the asset's page
+    charts = summary.metadata[dg.AssetKey("editorial_report")]
+    assert Path(charts["index"].value).is_file()
+    for publisher in ("ebnerd", "adressa", "mind"):
+        assert "](data:image/png;base64," in charts[f"charts/{publisher}"].value
+
+    # raw assets say what the lake holds, also after a run that loads nothing
+    mind = dg.AssetKey(["raw", "mind"])
+    held = lake_rows(data_dir, "mind")
+    assert summary.metadata[mind]["dagster/row_count"].value == held
+    again = materialize(dg.AssetSelection.assets(mind), Layout.at(data_dir), RunConsole(screen))
+    after = again.metadata[mind]
+    assert after["status"].value == "up_to_date" and after["rows_loaded"].value == 0
+    assert after["dagster/row_count"].value == held
+    assert after["rows/behaviors"].value == report["publishers"]["mind"]["impressions"]
+    assert after["source_file_count"].value == 3
+    raw_columns = columns(after)
+    assert raw_columns["behaviors.impression_id"].type == "VARCHAR"
+    assert "raw-download" in raw_columns["news._source_file"].description
 
     # the same warehouse judged three days after the sample's end is stale
     end = datetime.fromisoformat(report["end"])

@@ -109,9 +109,20 @@ def test_report_shape(sample: Path, report: dict) -> None:
 def test_same_seed_and_end_give_identical_bytes_whatever_the_workers(
     sample: Path, report: dict, tmp_path: Path
 ) -> None:
-    again = generate_sample(Layout.at(tmp_path), scale=1, seed=0, end=END, workers=1)
+    steps: list[tuple[int, int]] = []
+    again = generate_sample(
+        Layout.at(tmp_path),
+        scale=1,
+        seed=0,
+        end=END,
+        workers=1,
+        progress=lambda *s: steps.append(s),
+    )
     assert again == report
     assert files(tmp_path) == files(sample)
+    # progress: one step per MIND split, EB-NeRD zip and Adressa day, then the Adressa archive
+    total = len(report["files"]["mind"]) + len(report["files"]["ebnerd"]) + 7 + 1
+    assert steps == [(done, total) for done in range(1, total)] + [(total, total)]
 
 
 def test_another_seed_gives_other_files(sample: Path, tmp_path: Path) -> None:
@@ -557,7 +568,9 @@ def test_end_defaults_to_now_truncated_to_the_hour() -> None:
 def test_cli_writes_into_the_data_dir(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     args = ["--scale", "0.05", "--seed", "3", "--end", "2026-01-02T03:00:00"]
     assert main([*args, "--data-dir", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "sample scale 0.05: 6 files written in" in err  # progress: on stderr, plain text
+    assert "\x1b" not in err
     report = json.loads((tmp_path / "sample-report.json").read_text(encoding="utf-8"))
     assert report["end"] == "2026-01-02T03:00:00+00:00" and report["seed"] == 3
     assert "one_week.tar.gz" in out and str(tmp_path) in out

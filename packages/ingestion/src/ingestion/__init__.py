@@ -15,28 +15,35 @@ from ingestion.errors import (
     describe_failure,
 )
 from ingestion.lake.rules import install_lake_rules
+from ingestion.lake.summary import LakeSummary, TableSummary, lake_summary
 from ingestion.landing import Member, SourceFile, iter_members
 from ingestion.layout import DATA_DIR_ENV, DataDirError, Layout
 from ingestion.pipeline import run_publisher
+from ingestion.preflight import NothingToIngestError, require_data_dir, require_input
+from ingestion.progress import LoadStep, Progress
 from ingestion.publishers import PUBLISHERS, REGISTRY, Publisher, publisher
 from ingestion.report import LoadReport
 from ingestion.snapshot import Snapshot, snapshot, stray_files
 
-# The raw formats, as the readers define them (pyarrow schemas and MIND's TSV columns).
-_RAW_FORMATS = {
-    "EBNERD_SCHEMAS": ("ebnerd", "SCHEMAS"),
-    "MIND_BEHAVIORS_COLUMNS": ("mind", "BEHAVIORS_COLUMNS"),
-    "MIND_NEWS_COLUMNS": ("mind", "NEWS_COLUMNS"),
+# The raw formats, as the readers define them (pyarrow schemas and MIND's TSV columns), and
+# progress on screen for commands (rich, imported when first asked for).
+_LAZY = {
+    "EBNERD_SCHEMAS": ("readers.ebnerd", "SCHEMAS"),
+    "MIND_BEHAVIORS_COLUMNS": ("readers.mind", "BEHAVIORS_COLUMNS"),
+    "MIND_NEWS_COLUMNS": ("readers.mind", "NEWS_COLUMNS"),
+    "Display": ("console", "Display"),
+    "display": ("console", "display"),
+    "load_display": ("console", "load_display"),
 }
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _RAW_FORMATS:
+    if name not in _LAZY:
         raise AttributeError(f"module 'ingestion' has no attribute {name!r}")
     from importlib import import_module
 
-    module, attribute = _RAW_FORMATS[name]
-    return getattr(import_module(f"ingestion.readers.{module}"), attribute)
+    module, attribute = _LAZY[name]
+    return getattr(import_module(f"ingestion.{module}"), attribute)
 
 
 __all__ = [
@@ -49,22 +56,33 @@ __all__ = [
     "BadInputError",
     "ConflictingFilesError",
     "DataDirError",
+    "Display",
+    "LakeSummary",
     "Layout",
     "LoadReport",
+    "LoadStep",
     "Member",
+    "NothingToIngestError",
+    "Progress",
     "Publisher",
     "Release",
     "Snapshot",
     "SourceFile",
     "SourceFileError",
+    "TableSummary",
     "describe_failure",
+    "display",
     "install_lake_rules",
     "iter_members",
+    "lake_summary",
+    "load_display",
     "publisher",
     "release",
     "release_for_dataset",
     "release_for_file",
     "releases",
+    "require_data_dir",
+    "require_input",
     "run_publisher",
     "snapshot",
     "stray_files",

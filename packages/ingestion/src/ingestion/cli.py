@@ -1,7 +1,9 @@
 """`newsrec-ingest`: land publishers' downloads in the lake without Dagster.
 
 Each publisher runs on its own; one failing, for whatever reason, does not stop the others, but
-the exit code says so.
+the exit code says so: 0 loaded or up to date, 1 a publisher failed, 2 nothing to ingest (no data
+directory, no downloads) or a usage error. Progress (file, rows, rate) goes to stderr, the reports
+to stdout.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import logging
 import sys
 from pathlib import Path
 
+from ingestion.console import display, load_display
 from ingestion.errors import describe_failure, located
-from ingestion.layout import Layout
+from ingestion.layout import DataDirError, Layout
 from ingestion.pipeline import run_publisher
+from ingestion.preflight import NothingToIngestError, require_input
 from ingestion.publishers import PUBLISHERS
 
 log = logging.getLogger(__name__)
@@ -47,13 +51,20 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(args.publishers) - set(PUBLISHERS))
     if unknown:
         parser.error(f"unknown publisher(s) {', '.join(unknown)}; expected {', '.join(PUBLISHERS)}")
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     layout = Layout.from_env(args.data_dir)
+    chosen = args.publishers or list(PUBLISHERS)
+    try:
+        require_input(layout, chosen)
+    except (DataDirError, NothingToIngestError) as error:
+        print(f"newsrec-ingest: {error}", file=sys.stderr)
+        return 2
     failed = []
     reports = []
-    for publisher in args.publishers or PUBLISHERS:
+    for publisher in chosen:
         try:
-            report = run_publisher(publisher, layout)
+            with display() as shown:
+                report = run_publisher(publisher, layout, load_display(shown))
         except Exception as error:
             failed.append(publisher)
             reports.append(failure(publisher, error))

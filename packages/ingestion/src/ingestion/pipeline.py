@@ -19,18 +19,23 @@ from ingestion.lake.clean import clean
 from ingestion.layout import Layout, dataset_name
 from ingestion.lock import publisher_lock
 from ingestion.plan import plan_load
+from ingestion.progress import LoadStep, Progress, no_progress
 from ingestion.publishers import publisher as describe
 from ingestion.report import LoadReport, RunLog
 from ingestion.snapshot import snapshot
 
 if TYPE_CHECKING:
+    from dlt.common.runtime.collector import Collector
     from dlt.extract.source import DltSource
 
 log = logging.getLogger(__name__)
 
 
-def run_publisher(publisher: str, layout: Layout | None = None) -> LoadReport:
-    """Land `raw-download/<publisher>/` in `lake/raw_<publisher>/` and say what happened."""
+def run_publisher(
+    publisher: str, layout: Layout | None = None, progress: Progress = no_progress
+) -> LoadReport:
+    """Land `raw-download/<publisher>/` in `lake/raw_<publisher>/` and say what happened;
+    `progress` hears of every file read (rows so far) and of the write to the lake."""
     described = describe(publisher)
     layout = layout or Layout.from_env()
     started = time.monotonic()
@@ -70,8 +75,8 @@ def run_publisher(publisher: str, layout: Layout | None = None) -> LoadReport:
             from ingestion.sources import SOURCES
 
             run_log = RunLog()
-            source = SOURCES[publisher](plan.read, plan.inventory, run_log)
-            report.load_id, report.rows_per_table = _load(publisher, layout, source)
+            source = SOURCES[publisher](plan.read, plan.inventory, run_log, progress)
+            report.load_id, report.rows_per_table = _load(publisher, layout, source, progress)
             report.skipped_files += sorted(run_log.unknown)
             report.bad_lines_skipped = run_log.bad_lines
             report.bad_line_numbers = run_log.bad_line_numbers
@@ -85,7 +90,9 @@ def run_publisher(publisher: str, layout: Layout | None = None) -> LoadReport:
     return report
 
 
-def _load(publisher: str, layout: Layout, source: DltSource) -> tuple[str, dict[str, int]]:
+def _load(
+    publisher: str, layout: Layout, source: DltSource, progress: Progress
+) -> tuple[str, dict[str, int]]:
     import dlt
 
     from ingestion.lake.atomic import atomic_filesystem
@@ -100,6 +107,7 @@ def _load(publisher: str, layout: Layout, source: DltSource) -> tuple[str, dict[
         destination=atomic_filesystem(bucket_url=layout.lake.as_uri()),
         dataset_name=dataset_name(publisher),
         pipelines_dir=str(layout.dlt_pipelines),
+        progress=_stages(publisher, progress),
     )
     # Start from the lake's state: a killed run's pending package must not be replayed.
     pipeline = pipeline.drop()
@@ -111,6 +119,20 @@ def _load(publisher: str, layout: Layout, source: DltSource) -> tuple[str, dict[
             raise cause from error
         raise
     info.raise_on_failed_jobs()
+    progress(LoadStep(publisher, "done"))
     counts = pipeline.last_trace.last_normalize_info.row_counts
     rows = {t: n for t, n in counts.items() if not t.startswith("_dlt") and t != INVENTORY_TABLE}
     return info.loads_ids[-1], rows
+
+
+def _stages(publisher: str, progress: Progress) -> Collector:
+    """A dlt progress collector that only says when dlt starts writing the lake (normalising
+    the extracted files, then loading them): the reading is reported file by file already."""
+    from dlt.common.runtime.collector import NullCollector
+
+    class Stages(NullCollector):
+        def _start(self, step: str) -> None:
+            if step.startswith("Normalize"):
+                progress(LoadStep(publisher, "write"))
+
+    return Stages()

@@ -1,7 +1,9 @@
 """How dbt nodes become Dagster assets: keyed by model name (unique in the project, whatever
 schema it lands in), groups follow the model folders, every model refreshes itself after its
 upstream updates, the models built on the unified model only once its blocking checks passed,
-and dbt tests run whenever their model is refreshed."""
+dbt tests run whenever their model is refreshed, and a model's description is its dbt description
+and where it is built (dagster-dbt's default appends the raw SQL, which buries it in the
+catalogue)."""
 
 from __future__ import annotations
 
@@ -42,6 +44,14 @@ def automation_condition(depends_on: Sequence[str]) -> dg.AutomationCondition:
     return condition & unified_checks_passed
 
 
+def model_description(props: Mapping[str, Any]) -> str:
+    """The dbt description, then the model's file and the relation it builds."""
+    text = (props.get("description") or "").strip() or f"dbt model {props['name']}."
+    kind = props["config"]["materialized"]
+    where = f"{props['schema']}.{props.get('alias') or props['name']}"
+    return f"{text}\n\n`{props['original_file_path']}`, built as a {kind} `{where}`."
+
+
 def check_automation_condition() -> dg.AutomationCondition:
     """Run a check whenever its asset is refreshed: requested in the same tick, the checks and
     the models behind them go in one run, where a failed blocking check stops the models."""
@@ -71,6 +81,7 @@ class NewsrecDbtTranslator(DagsterDbtTranslator):
             key=dg.AssetKey(props["name"]),
             group_name=model_group(props["fqn"], props["name"]),
             automation_condition=automation_condition(props["depends_on"]["nodes"]),
+            description=model_description(props),
         )
 
     def get_asset_check_spec(

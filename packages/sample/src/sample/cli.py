@@ -7,7 +7,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from ingestion import Layout
+from ingestion import Layout, display
 
 from sample.generate import generate_sample
 
@@ -33,7 +33,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     layout = Layout.from_env(args.data_dir)
     started = time.monotonic()
-    report = generate_sample(layout, scale=args.scale, seed=args.seed, end=args.end)
+    with display(unit="steps") as shown:
+        shown.start("sample", f"sample scale {args.scale:g}: writing")
+
+        def written(done: int, total: int) -> None:
+            shown.update("sample", done, total)
+
+        report = generate_sample(
+            layout, scale=args.scale, seed=args.seed, end=args.end, progress=written
+        )
+        files = sum(len(names) for names in report["files"].values())
+        shown.finish("sample", f"sample scale {args.scale:g}: {files} files written")
     seconds = time.monotonic() - started
     print(
         f"sample scale {report['scale']}, seed {report['seed']}, end {report['end']} "

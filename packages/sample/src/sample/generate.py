@@ -11,7 +11,7 @@ import json
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from datetime import datetime
 from typing import Any
 
@@ -39,9 +39,11 @@ def generate_sample(
     seed: int = 0,
     end: datetime | None = None,
     workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict:
     """Write the three publishers' landing folders and the sample report; return the
-    report. `workers` defaults to the number of cores."""
+    report. `workers` defaults to the number of cores; `progress(done, total)` hears of each
+    file (or Adressa day) as it is written."""
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
     end = resolve_end(end)
@@ -72,6 +74,10 @@ def generate_sample(
                 mind.write_split, folders["mind"], "test", scale, seed, end
             ),
         }
+        total = len(days) + len(files) + 1  # and the Adressa archive of the days
+        for done, _ in enumerate(as_completed([*days.values(), *files.values()]), start=1):
+            if progress:
+                progress(done, total)
         members: list[TarMember] = []
         adressa_tallies: list[Tally] = []
         for future in days.values():
@@ -79,6 +85,8 @@ def generate_sample(
             members.append(member)
             adressa_tallies.append(tally)
         adressa.write_archive(folders["adressa"], members, end)
+        if progress:
+            progress(total, total)
         tallies = {
             "ebnerd": merge(files[name].result() for name in ebnerd.FILES),
             "adressa": merge(adressa_tallies),

@@ -17,6 +17,7 @@ from ingestion.ahead import read_ahead
 from ingestion.errors import BadInputError, SourceFileError
 from ingestion.inventory import INVENTORY_TABLE, Entry
 from ingestion.landing import SourceFile, iter_members
+from ingestion.progress import LoadStep, Progress
 from ingestion.publishers import Publisher
 from ingestion.report import RunLog
 
@@ -24,23 +25,29 @@ _UNREADABLE = (zipfile.BadZipFile, tarfile.TarError, zlib.error, EOFError, OSErr
 
 
 def publisher_resources(
-    publisher: Publisher, read: list[SourceFile], inventory: dict[str, Entry], log: RunLog
+    publisher: Publisher,
+    read: list[SourceFile],
+    inventory: dict[str, Entry],
+    log: RunLog,
+    progress: Progress,
 ) -> list[DltResource]:
     """A resource per raw table over the files to read, then the full inventory."""
-    tables = [table_resource(publisher, table, read, log) for table in publisher.tables]
+    tables = [table_resource(publisher, table, read, log, progress) for table in publisher.tables]
     return [*tables, inventory_resource(read, inventory)]
 
 
 def table_resource(
-    publisher: Publisher, table: str, files: list[SourceFile], log: RunLog
+    publisher: Publisher, table: str, files: list[SourceFile], log: RunLog, progress: Progress
 ) -> DltResource:
     """A resource yielding the Arrow tables of every member that belongs to `table`, each read
-    one table ahead in a background thread while dlt writes the previous one. Any error while
-    reading a file, ours or a library's, names the file and member it happened in."""
+    one table ahead in a background thread while dlt writes the previous one; `progress` hears
+    the rows read from each file as they come. Any error while reading a file, ours or a
+    library's, names the file and member it happened in."""
 
     def rows() -> Iterator[pa.Table]:
         for source in files:
             member_name = None
+            read: int | None = None  # rows of `table` read from `source`, once it has some
             try:
                 with closing(iter_members(source)) as members:
                     for member in members:
@@ -49,7 +56,15 @@ def table_resource(
                         if found is None:
                             log.unknown.add(f"{source.rel} :: {member.name}")
                         elif found[0] == table:
-                            yield from read_ahead(publisher.read(member, table, found[1], log))
+                            if read is None:
+                                read = 0
+                                progress(LoadStep(publisher.name, "read", source.rel, table))
+                            for batch in read_ahead(publisher.read(member, table, found[1], log)):
+                                read += batch.num_rows
+                                progress(LoadStep(publisher.name, "read", source.rel, table, read))
+                                yield batch
+                if read is not None:
+                    progress(LoadStep(publisher.name, "read", source.rel, table, read, True))
             except SourceFileError:
                 raise
             except _UNREADABLE as error:

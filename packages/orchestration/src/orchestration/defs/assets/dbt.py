@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import dbt_project, manifest
@@ -24,7 +25,8 @@ def build(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, layout: LayoutResource
 ) -> Iterator[Any]:
     """`dbt build` of the selected models and their tests into the run's copy of the warehouse,
-    published when no later dbt step of the run is to follow; row counts as metadata.
+    published when no later dbt step of the run is to follow; row counts and column schemas as
+    metadata.
 
     The events are held until dbt exits and the build is published: the counts are read from
     what readers will see, through a read-only connection."""
@@ -38,7 +40,7 @@ def build(
             failure = error
         if _last_dbt_step(context):
             context.log.info(f"publishing the build as {run.publish()}")
-    yield from with_row_counts(events, run.current)
+    yield from with_table_metadata(events, run.current)
     if failure is not None:
         raise failure
 
@@ -57,28 +59,45 @@ def _in_progress(instance: dg.DagsterInstance, run_id: str) -> bool:
     return run is not None and not run.is_finished
 
 
-def with_row_counts(events: list[Any], warehouse: Path) -> Iterator[Any]:
-    """Attach `dagster/row_count` to each built table (views are not counted: that would
+def with_table_metadata(events: list[Any], warehouse: Path) -> Iterator[Any]:
+    """Attach `dagster/column_schema` (the columns as built, with their dbt descriptions) to
+    each built model, and `dagster/row_count` to each table (views are not counted: that would
     run their query)."""
     nodes = manifest()["nodes"]
-    tables = {
-        i: e
+    built = {
+        i: nodes[e.metadata["unique_id"].value]
         for i, e in enumerate(events)
         if isinstance(e, dg.Output)
-        and nodes[e.metadata["unique_id"].value]["config"]["materialized"] != "view"
     }
-    counts: dict[int, int] = {}
-    if tables:
+    metadata: dict[int, dict[str, Any]] = {}
+    if built:
         with read_only(warehouse) as con:
-            for i, event in tables.items():
-                relation = nodes[event.metadata["unique_id"].value]["relation_name"]
-                counts[i] = con.execute(f"select count(*) from {relation}").fetchone()[0]
+            metadata = {i: _table_metadata(con, node) for i, node in built.items()}
     for i, event in enumerate(events):
-        if i in counts:
-            event = event.with_metadata(
-                {**event.metadata, "dagster/row_count": dg.MetadataValue.int(counts[i])}
-            )
+        if i in metadata:
+            event = event.with_metadata({**event.metadata, **metadata[i]})
         yield event
+
+
+def _table_metadata(con: duckdb.DuckDBPyConnection, node: dict[str, Any]) -> dict[str, Any]:
+    columns = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? "
+        "order by ordinal_position",
+        [node["database"], node["schema"], node["alias"] or node["name"]],
+    ).fetchall()
+    described = {name.lower(): c.get("description") or None for name, c in node["columns"].items()}
+    schema = dg.TableSchema(
+        columns=[
+            dg.TableColumn(name, data_type, description=described.get(name.lower()))
+            for name, data_type in columns
+        ]
+    )
+    metadata: dict[str, Any] = {"dagster/column_schema": dg.MetadataValue.table_schema(schema)}
+    if node["config"]["materialized"] != "view":
+        rows = con.execute(f"select count(*) from {node['relation_name']}").fetchone()[0]
+        metadata["dagster/row_count"] = dg.MetadataValue.int(rows)
+    return metadata
 
 
 def dbt_op(name: str, **selection: str) -> dg.AssetsDefinition:

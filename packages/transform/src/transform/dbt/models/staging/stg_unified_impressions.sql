@@ -88,10 +88,9 @@ healthy as (
 
 admitted as (
 
-    select unioned.*
+    select *
     from unioned
-    semi join healthy
-        on unioned.publisher = healthy.publisher
+    where publisher in (select healthy.publisher from healthy)
 
 )
 

@@ -40,7 +40,7 @@ def test_assets_lists_every_key_by_group(
     assert main(["assets"]) == 0
     out = capsys.readouterr().out
     groups = [line[:-1] for line in out.splitlines() if not line.startswith(" ")]
-    assert groups == ["raw", "staging", "unified", "marts", "editorial"]
+    assert groups == ["raw", "staging", "unified", "marts", "editorial", "research"]
     listed = {line.strip() for line in out.splitlines() if line.startswith(" ")}
     assert listed == {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
 

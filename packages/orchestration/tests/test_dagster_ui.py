@@ -52,7 +52,9 @@ def dagster_dev(dbt_manifest: dict[str, Any], tmp_path: Path) -> Iterator[str]:
     SIGTERM to its process group and checks that every process of it exited."""
     home = tmp_path / "dagster_home"
     home.mkdir()
-    settings = (REPOSITORY / "dagster.yaml").read_text(encoding="utf-8")
+    settings = (REPOSITORY / "packages/orchestration/src/orchestration/instance.yaml").read_text(
+        encoding="utf-8"
+    )
     (home / "dagster.yaml").write_text(f"{settings}\ntelemetry:\n  enabled: false\n")
     data = tmp_path / "data"
     (data / "raw-download").mkdir(parents=True)

@@ -40,7 +40,7 @@ def test_a_refused_file_is_a_failure_naming_file_member_and_line(data_dir: Path)
     assert metadata["line"] == 1
     assert "not UTF-8" in metadata["reason"]
     assert data.user_failure_data.description.startswith(
-        "mind: cannot load: MINDsmall_train.zip, member news.tsv, line 1: "
+        "mind: malformed input: MINDsmall_train.zip, member news.tsv, line 1: "
     )
 
 

@@ -221,7 +221,7 @@ def test_make_demo_queues_behind_a_daemon_run(sample: Path, data_dir: Path, tmp_
         with dg.DagsterInstance.from_config(home) as instance:
             (queued,) = [r for r in instance.get_runs() if "dagster/sensor_name" not in r.tags]
             output = finish(demo(data_dir))
-            ours = [queued.run_id, _run_id(output)]
+            ours = [queued.run_id, _run_id(output, instance)]
             deadline = time.monotonic() + 600
             while True:
                 runs = [instance.get_run_by_id(run_id) for run_id in ours]
@@ -245,10 +245,12 @@ def _last_events(instance: dg.DagsterInstance, run_ids: list[str]) -> str:
     )
 
 
-def _run_id(text: str) -> str:
-    found = re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", text)
+def _run_id(text: str, instance: dg.DagsterInstance) -> str:
+    """The demo's run, from the short id its summary prints (`run 87bdae50 SUCCESS …`)."""
+    found = re.search(r"^run ([0-9a-f]{8}) ", text, re.MULTILINE)
     assert found, text[-2000:]
-    return found.group(0)
+    (run_id,) = [r.run_id for r in instance.get_runs() if r.run_id.startswith(found.group(1))]
+    return run_id
 
 
 def _free_port() -> int:

@@ -182,7 +182,7 @@ def test_one_publishers_unsound_staging_holds_back_only_that_publisher(
         views = [
             line for line in archive.extractfile(member).read().splitlines() if b'"id"' in line
         ]
-    repeats = landing / "adressa" / "one_week" / "20990101"
+    repeats = landing / "adressa" / "new-days" / "20990101"
     repeats.parent.mkdir()
     repeats.write_bytes(b"\n".join(views[:3]) + b"\n")
     twice = "7\tU1\t11/11/2019 9:05:58 AM\t\tN1-1 N2-0\n"

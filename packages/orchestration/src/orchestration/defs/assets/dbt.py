@@ -46,12 +46,12 @@ def build(
 
 
 def _last_dbt_step(context: dg.AssetExecutionContext) -> bool:
-    """The second op always is; the first unless the run also builds the second's models."""
-    if context.op_execution_context.op.name == downstream_assets().op.name:
-        return True
-    selected = context.run.asset_selection
-    later = set(downstream_assets().keys)
-    return selected is not None and not later & set(selected)
+    """The second op always is; the first unless the run's job also holds the second. The job,
+    not the run's asset selection: a job subset before it runs records an empty selection."""
+    later = downstream_assets().op.name
+    return context.op_execution_context.op.name == later or not context.job_def.has_node_named(
+        later
+    )
 
 
 def _in_progress(instance: dg.DagsterInstance, run_id: str) -> bool:

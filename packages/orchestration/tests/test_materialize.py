@@ -177,14 +177,18 @@ def test_one_publishers_unsound_staging_holds_back_only_that_publisher(
     id twice in one release: MIND is held back and named, the others reach the marts."""
     copy_sample(sample, data_dir)
     landing = Layout.at(data_dir).raw_download_root
-    with tarfile.open(landing / "adressa" / "one_week.tar.gz", "r|gz") as archive:
-        member = next(m for m in archive if m.isfile())
-        views = [
-            line for line in archive.extractfile(member).read().splitlines() if b'"id"' in line
-        ]
-    repeats = landing / "adressa" / "new-days" / "20990101"
-    repeats.parent.mkdir()
-    repeats.write_bytes(b"\n".join(views[:3]) + b"\n")
+    release = landing / "adressa" / "one_week.tar.gz"
+    with tarfile.open(release, "r:gz") as archive:
+        days = [(m, archive.extractfile(m).read()) for m in archive if m.isfile()]
+    views = [line for line in days[0][1].splitlines() if b'"id"' in line]
+    repeats = b"\n".join(views[:3]) + b"\n"
+    # the release again, with one more daily file repeating three of its first day's events
+    with tarfile.open(release, "w:gz") as archive:
+        for member, data in days:
+            archive.addfile(member, io.BytesIO(data))
+        extra = tarfile.TarInfo(f"{days[0][0].name.rsplit('/', 1)[0]}/20990101")
+        extra.size = len(repeats)
+        archive.addfile(extra, io.BytesIO(repeats))
     twice = "7\tU1\t11/11/2019 9:05:58 AM\t\tN1-1 N2-0\n"
     (landing / "mind" / "MINDextra_train").mkdir()
     (landing / "mind" / "MINDextra_train" / "behaviors.tsv").write_text(twice * 2)

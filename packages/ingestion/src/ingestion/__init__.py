@@ -14,6 +14,7 @@ from ingestion.errors import (
     SourceFileError,
     describe_failure,
 )
+from ingestion.heartbeat import HEARTBEAT_S, Heartbeat
 from ingestion.lake.rules import install_lake_rules
 from ingestion.lake.summary import LakeSummary, TableSummary, lake_summary
 from ingestion.landing import Member, SourceFile, iter_members
@@ -49,6 +50,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "DATA_DIR_ENV",
     "EBNERD_SCHEMAS",
+    "HEARTBEAT_S",
     "MIND_BEHAVIORS_COLUMNS",
     "MIND_NEWS_COLUMNS",
     "PUBLISHERS",
@@ -57,6 +59,7 @@ __all__ = [
     "ConflictingFilesError",
     "DataDirError",
     "Display",
+    "Heartbeat",
     "LakeSummary",
     "Layout",
     "LoadReport",

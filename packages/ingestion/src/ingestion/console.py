@@ -24,10 +24,8 @@ from rich.progress import (
 from rich.progress import Progress as RichProgress
 from rich.text import Text
 
+from ingestion.heartbeat import HEARTBEAT_S, Heartbeat
 from ingestion.progress import LoadStep, Progress
-
-HEARTBEAT_S = 4.0
-"""Plain output: the longest a running task goes without a line."""
 
 
 class Display(Protocol):
@@ -169,19 +167,16 @@ class PlainDisplay:
     _tasks: dict[str, _Task] = field(default_factory=dict)
     _last_line: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _ticker: threading.Thread | None = None
+    _heartbeat: Heartbeat | None = None
 
     def __enter__(self) -> PlainDisplay:
         self._last_line = self.clock()
-        self._ticker = threading.Thread(target=self._tick, name="progress", daemon=True)
-        self._ticker.start()
+        self._heartbeat = Heartbeat(self._tick, self.heartbeat_s, "progress").__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self._ticker is not None:
-            self._ticker.join()
+        if self._heartbeat is not None:
+            self._heartbeat.__exit__(*exc)
 
     def start(self, key: str, description: str, total: float | None = None) -> None:
         with self._lock:
@@ -206,11 +201,10 @@ class PlainDisplay:
             self._print(line)
 
     def _tick(self) -> None:
-        while not self._stop.wait(min(0.25, self.heartbeat_s / 4)):
-            with self._lock:
-                if self._tasks and self.clock() - self._last_line >= self.heartbeat_s:
-                    for task in list(self._tasks.values()):
-                        self._print(self._state(task))
+        with self._lock:
+            if self._tasks and self.clock() - self._last_line >= self.heartbeat_s:
+                for task in list(self._tasks.values()):
+                    self._print(self._state(task))
 
     def _state(self, task: _Task) -> str:
         elapsed = max(self.clock() - task.started, 1e-6)

@@ -16,8 +16,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 import dagster as dg
-
-HEARTBEAT_S = 4.0
+from ingestion import HEARTBEAT_S, Heartbeat
 
 # dagster-dbt's notes about how it invoked dbt: useful in the UI's run log, noise here
 _DBT_CHATTER = (
@@ -44,19 +43,15 @@ class RunConsole:
         self._running: dict[str, float] = {}
         self._last_line = time.monotonic()
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._ticker: threading.Thread | None = None
+        self._heartbeat = Heartbeat(self._tick, heartbeat_s, "run-console")
 
     def __enter__(self) -> RunConsole:
         self._last_line = time.monotonic()
-        self._ticker = threading.Thread(target=self._tick, name="run-console", daemon=True)
-        self._ticker.start()
+        self._heartbeat.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self._ticker is not None:
-            self._ticker.join()
+        self._heartbeat.__exit__(*exc)
 
     def logger_def(self) -> dg.LoggerDefinition:
         """The run's only logger: every Dagster record comes through `handle`."""
@@ -110,14 +105,13 @@ class RunConsole:
         return time.monotonic() - started if started is not None else 0.0
 
     def _tick(self) -> None:
-        while not self._stop.wait(min(0.25, self.heartbeat_s / 4)):
-            now = time.monotonic()
-            with self._lock:
-                quiet = now - self._last_line >= self.heartbeat_s
-                running = sorted(self._running.items(), key=lambda item: item[1])
-            if quiet and running:
-                steps = ", ".join(f"{step} ({now - started:.0f} s)" for step, started in running)
-                self.line(f"running: {steps}", "dim")
+        now = time.monotonic()
+        with self._lock:
+            quiet = now - self._last_line >= self.heartbeat_s
+            running = sorted(self._running.items(), key=lambda item: item[1])
+        if quiet and running:
+            steps = ", ".join(f"{step} ({now - started:.0f} s)" for step, started in running)
+            self.line(f"running: {steps}", "dim")
 
 
 class _Forward(logging.Handler):

@@ -4,61 +4,38 @@
 -- publisher's bad data does not stop the others' rows from reaching the marts.
 {{ config(materialized='table') }}
 
+{#- each publisher's impressions: (publisher, model, extra copies already kept once) -#}
+{%- set staged = [
+    ('mind', 'stg_mind__behaviors', 'cast(0 as bigint)'),
+    ('ebnerd', 'stg_ebnerd__behaviors', 'cast(0 as bigint)'),
+    ('adressa', 'stg_adressa__impressions', 'cast(coalesce(sum(copies - 1), 0) as bigint)'),
+] %}
+
 with
 
-mind as (
+{% for publisher, model, dropped in staged %}
+    {{ publisher }} as (
 
-    select
-        'mind' as publisher,
-        count(*) as impressions,
-        count(*) - count(distinct impression_key) as repeated_keys,
-        count(*) filter (
-            where impression_key is null or user_id is null or impression_time is null
-        ) as incomplete,
-        cast(0 as bigint) as duplicates_dropped
+        select
+            '{{ publisher }}' as publisher,
+            count(*) as impressions,
+            count(*) - count(distinct impression_key) as repeated_keys,
+            count(*) filter (
+                where impression_key is null or user_id is null or impression_time is null
+            ) as incomplete,
+            {{ dropped }} as duplicates_dropped
 
-    from {{ ref('stg_mind__behaviors') }}
+        from {{ ref(model) }}
 
-),
+    ),
 
-ebnerd as (
-
-    select
-        'ebnerd' as publisher,
-        count(*) as impressions,
-        count(*) - count(distinct impression_key) as repeated_keys,
-        count(*) filter (
-            where impression_key is null or user_id is null or impression_time is null
-        ) as incomplete,
-        cast(0 as bigint) as duplicates_dropped
-
-    from {{ ref('stg_ebnerd__behaviors') }}
-
-),
-
-adressa as (
-
-    -- repeated events are already one impression each: their extra copies are counted here
-    select
-        'adressa' as publisher,
-        count(*) as impressions,
-        count(*) - count(distinct impression_key) as repeated_keys,
-        count(*) filter (
-            where impression_key is null or user_id is null or impression_time is null
-        ) as incomplete,
-        cast(coalesce(sum(copies - 1), 0) as bigint) as duplicates_dropped
-
-    from {{ ref('stg_adressa__impressions') }}
-
-),
-
+{% endfor %}
 unioned as (
 
-    select * from mind
-    union all
-    select * from ebnerd
-    union all
-    select * from adressa
+    {% for publisher, _, _ in staged %}
+        select * from {{ publisher }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 

@@ -37,6 +37,10 @@ from transform import DBT_PROJECT_DIR
 BENCH_DIR = Path(__file__).resolve().parent
 PY = sys.executable
 DBT = str(Path(PY).with_name("dbt"))
+EXPORT = str(Path(PY).with_name("newsrec-export"))
+SCORING = "benchmark_article_hours benchmark_adressa_pool_hours benchmark_baseline_scores+"
+"""The models that score the baselines: clicks per article and hour (popularity), the Adressa
+pools' hours, then the scores, ranks, per-impression metrics and the leaderboard."""
 T = TypeVar("T")
 PUBLISH = """
 import sys
@@ -141,6 +145,28 @@ class Bench:
             self.published_warehouse,
             [[PY, "-c", PUBLISH, str(self.layout.data_dir)]],
         )
+        # over that published warehouse: every split in MIND's format, and the baselines scored
+        # again (the popularity counts, scores, ranks, metrics and leaderboard, with their tests)
+        stages["export_mind_format"] = Stage(
+            self.published_warehouse_without_exports,
+            [[EXPORT, "--format", "mind", "--to", str(self.layout.exports)]],
+        )
+        stages["score_baselines"] = Stage(
+            self.published_warehouse,
+            [
+                [
+                    DBT,
+                    "build",
+                    "--project-dir",
+                    project,
+                    "--profiles-dir",
+                    project,
+                    "--quiet",
+                    "--select",
+                    *SCORING.split(),
+                ]
+            ],
+        )
         stages["import_defs"] = Stage(
             lambda: None,
             [[PY, "-c", "from orchestration.definitions import defs; defs()"]],
@@ -169,6 +195,10 @@ class Bench:
     def published_warehouse(self) -> None:
         if not self.layout.warehouse.exists():
             run([[PY, "-m", "orchestration", "demo"]], self.env)
+
+    def published_warehouse_without_exports(self) -> None:
+        self.published_warehouse()
+        shutil.rmtree(self.layout.exports, ignore_errors=True)
 
     def landed_lake_without_warehouse(self) -> None:
         self.layout.warehouse.unlink(missing_ok=True)
@@ -228,7 +258,7 @@ def table(result: dict) -> str:
     for name, seconds in result["median_s"].items():
         cpu_s = f"{cpu[name]:>9.2f}" if name in cpu else f"{'':>9}"
         lines.append(f"{name:<24} {seconds:>9.2f} {cpu_s} {result['peak_rss_mb'][name]:>9.0f}")
-    for key in ("ratio_ingest_to_floor", "ratio_add_day_to_full"):
+    for key in ("ratio_ingest_to_floor", "ratio_add_day_to_full", "ratio_scoring_to_dbt_build"):
         lines.append(f"{key:<24} {result[key]}")
     return "\n".join(lines)
 
@@ -283,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         "warehouse_mb": bench.warehouse_mb(),
         "ratio_ingest_to_floor": ratio(medians, "ingest_total", "floor_duckdb"),
         "ratio_add_day_to_full": ratio(medians, "ingest_adressa_add_day", "ingest_adressa"),
+        "ratio_scoring_to_dbt_build": ratio(medians, "score_baselines", "dbt_build"),
         "machine": machine(),
     }
     args.results.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,8 @@ STAGES = (
     "dbt_build",
     "end_to_end",
     "warehouse_publish",
+    "export_mind_format",
+    "score_baselines",
     "import_defs",
     "ingest_adressa_add_day",
 )
@@ -58,6 +60,8 @@ def test_every_stage_runs_and_is_reported(tmp_path: Path) -> None:
     assert report["rows"] == {"stg_unified_impressions": expected}
     assert report["ratio_ingest_to_floor"] > 0
     assert report["ratio_add_day_to_full"] > 0
+    assert report["ratio_scoring_to_dbt_build"] > 0
+    assert list((tmp_path / "work" / "exports" / "mind").glob("*.zip"))
     assert report["warehouse_mb"] > 0
     assert report["machine"]
 

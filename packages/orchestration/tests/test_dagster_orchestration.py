@@ -13,6 +13,7 @@ from orchestration.translator import model_group
 RAW = [dg.AssetKey(["raw", p]) for p in ("ebnerd", "adressa", "mind")]
 UNIFIED = dg.AssetKey(UNIFIED_MODEL)
 REPORT = dg.AssetKey("editorial_report")
+EXPORTS = dg.AssetKey("research_exports")
 GROUPS = {
     "staging": {
         "stg_adressa__articles",
@@ -65,8 +66,10 @@ ASSET_GROUPS = {
     **{key: "raw" for key in RAW},
     **{dg.AssetKey(name): group for group, names in GROUPS.items() for name in names},
     REPORT: "editorial",
+    EXPORTS: "research",
 }
-"""Every asset of the code location and its group: the raw landings, the models, the report."""
+"""Every asset of the code location and its group: the raw landings, the models, the report and
+the research exports."""
 
 
 def models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -90,7 +93,7 @@ def test_every_raw_asset_and_dbt_model_is_an_asset(
     defs: dg.Definitions, dbt_manifest: dict[str, Any]
 ) -> None:
     keys = set(defs.resolve_asset_graph().get_all_asset_keys())
-    expected = set(RAW) | {dg.AssetKey(name) for name in models(dbt_manifest)} | {REPORT}
+    expected = set(RAW) | {dg.AssetKey(name) for name in models(dbt_manifest)} | {REPORT, EXPORTS}
     assert keys == expected
     for key in RAW:
         spec = defs.get_assets_def(key).specs_by_key[key]
@@ -276,3 +279,22 @@ def test_the_editorial_report_follows_the_editorial_models(defs: dg.Definitions)
     automation = defs.resolve_sensor_def("dbt_automation_sensor")
     assert isinstance(automation, dg.AutomationConditionSensorDefinition)
     assert REPORT in automation.asset_selection.resolve(graph)
+
+
+def test_the_research_exports_follow_the_models_they_read(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    parents = graph.get(EXPORTS).parent_keys
+    assert parents == {
+        dg.AssetKey(n)
+        for n in (
+            "benchmark_splits",
+            "benchmark_impressions",
+            "benchmark_histories",
+            "benchmark_news",
+            "stg_unified_articles",
+        )
+    }
+    assert defs.get_assets_def(EXPORTS).op.pool == "duckdb_warehouse"
+    automation = defs.resolve_sensor_def("dbt_automation_sensor")
+    assert isinstance(automation, dg.AutomationConditionSensorDefinition)
+    assert EXPORTS in automation.asset_selection.resolve(graph)

@@ -94,6 +94,23 @@ def test_everything_materialises_and_every_check_passes(
     for publisher in ("ebnerd", "adressa", "mind"):
         assert "](data:image/png;base64," in charts[f"charts/{publisher}"].value
 
+    # the leaderboard on its asset's page; every split exported, as newsrec-export writes it
+    board = summary.metadata[dg.AssetKey("benchmark_leaderboard")]["leaderboard"].value
+    with duckdb.connect(str(Layout.at(data_dir).warehouse), read_only=True) as con:
+        scored = con.execute(
+            "select count(*), count(distinct publisher) from research.benchmark_leaderboard"
+        ).fetchone()
+    assert board.startswith("| publisher | dataset | split |") and scored[1] == 3
+    assert len(board.splitlines()) == 2 + scored[0]
+    exports = summary.metadata[dg.AssetKey("research_exports")]
+    exported = Layout.at(data_dir).exports
+    zips = sorted(p.name for p in (exported / "mind").glob("*.zip"))
+    assert "MINDsmall_dev.zip" in zips and "adressa_one_week_test_mind.zip" in zips
+    parquet = list((exported / "parquet").glob("*/*/impressions.parquet"))
+    assert exports["files"].value == len(zips) + len(parquet) and len(parquet) >= 8
+    assert "`mind/MINDsmall_dev.zip`" in exports["written"].value
+    assert f"research_exports {exports['files'].value} files" in summary.render()
+
     # raw assets say what the lake holds, also after a run that loads nothing
     mind = dg.AssetKey(["raw", "mind"])
     held = lake_rows(data_dir, "mind")

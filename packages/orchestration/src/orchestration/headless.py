@@ -219,11 +219,13 @@ def _collect(
 
 def _rows_text(metadata: Mapping[str, Any]) -> str:
     """What one asset holds: rows (a raw asset: rows in the lake; a dbt table: rows built), a
-    dbt view (not counted: that would run its query), or the report's pages."""
+    dbt view (not counted: that would run its query), the report's pages, or the files exported."""
     if "dagster/row_count" in metadata:
         return f"{metadata['dagster/row_count'].value:,}"
     if "unique_id" in metadata:
         return "view"
     if "pages" in metadata:
         return f"{len(metadata['pages'].value)} pages"
+    if "files" in metadata:
+        return f"{metadata['files'].value} files"
     return "materialised"

@@ -19,6 +19,8 @@ from orchestration.translator import UNIFIED_MODEL, NewsrecDbtTranslator
 from orchestration.warehouse import WAREHOUSE_POOL, WarehouseBuild, read_only
 
 UP_TO_UNIFIED = f"+{UNIFIED_MODEL}"
+LEADERBOARD_MODEL = "benchmark_leaderboard"
+"""Its materialisation carries the whole leaderboard as a Markdown table."""
 
 
 def build(
@@ -61,8 +63,8 @@ def _in_progress(instance: dg.DagsterInstance, run_id: str) -> bool:
 
 def with_table_metadata(events: list[Any], warehouse: Path) -> Iterator[Any]:
     """Attach `dagster/column_schema` (the columns as built, with their dbt descriptions) to
-    each built model, and `dagster/row_count` to each table (views are not counted: that would
-    run their query)."""
+    each built model, `dagster/row_count` to each table (views are not counted: that would
+    run their query), and the leaderboard itself to `benchmark_leaderboard`."""
     nodes = manifest()["nodes"]
     built = {
         i: nodes[e.metadata["unique_id"].value]
@@ -97,6 +99,12 @@ def _table_metadata(con: duckdb.DuckDBPyConnection, node: dict[str, Any]) -> dic
     if node["config"]["materialized"] != "view":
         rows = con.execute(f"select count(*) from {node['relation_name']}").fetchone()[0]
         metadata["dagster/row_count"] = dg.MetadataValue.int(rows)
+    if node["name"] == LEADERBOARD_MODEL:
+        # imported here: the research package's numpy and pyarrow would slow every process that
+        # loads the code location
+        from research import leaderboard_markdown
+
+        metadata["leaderboard"] = dg.MetadataValue.md(leaderboard_markdown(con))
     return metadata
 
 

@@ -49,13 +49,14 @@ def relations(warehouse: Path) -> list[tuple[str, str]]:
 
 
 def export(layout: Layout, to: Path) -> None:
-    """Every table and view of the warehouse as a Parquet file, read the way a user reads it:
-    read-only, with the lake's filesystem registered (the staging views read the lake).
+    """Every table and view of the warehouse as a Parquet file, read the way every reader does:
+    read-only, with the filesystem of `$NEWSREC_LAKE_URL` registered (the staging views read the
+    lake; the local warehouse's read the local folder, which needs nothing).
     Computed doubles are rounded to 9 decimals: DuckDB sums them in parallel, in no fixed order,
     so two builds of the same lake differ in the last bits (0.08798391151332326 and …328)."""
     to.mkdir()
     with duckdb.connect(str(layout.warehouse), read_only=True) as con:
-        register_lake(con, layout)
+        register_lake(con)
         for schema, name in relations(layout.warehouse):
             shape = con.execute(f"describe {schema}.{name}").fetchall()
             columns = ", ".join(

@@ -7,12 +7,13 @@ literal; every other value (dataset, table, file names) is passed as a query par
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 
 import duckdb
 
-from ingestion.lake.store import lake_store
-from ingestion.layout import Layout, dataset_name
+from ingestion.lake.store import lake_store, object_store
+from ingestion.layout import LAKE_URL_ENV, Layout, dataset_name
 
 RULES_SQL = files("ingestion.lake").joinpath("rules.sql").read_text(encoding="utf-8")
 
@@ -35,10 +36,15 @@ def install_lake_rules(con: duckdb.DuckDBPyConnection, layout: Layout) -> duckdb
     return con
 
 
-def register_lake(con: duckdb.DuckDBPyConnection, layout: Layout) -> duckdb.DuckDBPyConnection:
-    """Let `con` read the lake of `layout` (a no-op for the local folder): what a reader of
-    `warehouse.duckdb` needs before its staging views, which read the lake, can run."""
-    lake_store(layout).register(con)
+def register_lake(
+    con: duckdb.DuckDBPyConnection, layout: Layout | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Let `con` read the lake of `layout`, by default `$NEWSREC_LAKE_URL` (a no-op for the local
+    folder): what a reader of `warehouse.duckdb` needs before its staging views, which read the
+    lake, can run."""
+    url = layout.lake_url if layout is not None else os.environ.get(LAKE_URL_ENV, "").strip()
+    if url:
+        object_store(url).register(con)
     return con
 
 

@@ -100,16 +100,19 @@ def lake_store(layout: Layout) -> LakeStore:
         from fsspec.implementations.local import LocalFileSystem
 
         return LakeStore(layout.lake_root, LocalFileSystem())
-    return LakeStore(layout.lake_root, _object_storage(layout.lake_url))
+    return object_store(layout.lake_url)
 
 
-def _object_storage(url: str) -> AbstractFileSystem:
-    """The fsspec filesystem of `url`'s scheme, new (fsspec would hand back one made earlier, with
-    the credentials and endpoint of then) and without a listings cache: the lake changes under
-    every reader (a load record appears, old files go), and a cached listing would hide that."""
+def object_store(url: str) -> LakeStore:
+    """The store of a lake on object storage, `url` (`s3://bucket/lake`): the fsspec filesystem
+    of its scheme, new (fsspec would hand back one made earlier, with the credentials and
+    endpoint of then) and without a listings cache: the lake changes under every reader (a load
+    record appears, old files go), and a cached listing would hide that."""
     import fsspec
 
+    url = url.strip().rstrip("/")
     scheme = urlsplit(url).scheme
     if not scheme or scheme == "file":
         raise ValueError(f"NEWSREC_LAKE_URL={url!r}: give object storage (s3://bucket/lake)")
-    return fsspec.filesystem(scheme, use_listings_cache=False, skip_instance_cache=True)
+    fs = fsspec.filesystem(scheme, use_listings_cache=False, skip_instance_cache=True)
+    return LakeStore(url, fs)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import duckdb
-from ingestion import DATA_DIR_ENV, PUBLISHERS, Layout
+from ingestion import DATA_DIR_ENV, PUBLISHERS, Layout, lake_store
 from sample import generate_sample, write_adressa_day
 from transform import DBT_PROJECT_DIR
 
@@ -101,7 +101,7 @@ class Bench:
     """The stages over one working data directory holding the generated sample."""
 
     def __init__(self, work: Path, scale: float) -> None:
-        self.layout = Layout.at(work)
+        self.layout = Layout.from_env(work)
         self.scale = scale
         self.env = {
             **os.environ,
@@ -185,7 +185,7 @@ class Bench:
     def reset(self, *publishers: str, warehouse: bool = False) -> None:
         """Forget what was landed (the downloads stay), so the next load is a full one."""
         for publisher in publishers:
-            shutil.rmtree(self.layout.lake_dataset(publisher), ignore_errors=True)
+            lake_store(self.layout).remove_dataset(publisher)
             shutil.rmtree(self.layout.dlt_pipelines / f"newsrec_{publisher}", ignore_errors=True)
         if "adressa" in publishers:
             shutil.rmtree(self.new_days, ignore_errors=True)
@@ -202,7 +202,7 @@ class Bench:
 
     def landed_lake_without_warehouse(self) -> None:
         self.layout.warehouse.unlink(missing_ok=True)
-        if not all(self.layout.lake_dataset(p).exists() for p in PUBLISHERS):
+        if not all(lake_store(self.layout).has_dataset(p) for p in PUBLISHERS):
             self.reset(*PUBLISHERS)
             run(self.ingest(*PUBLISHERS), self.env)
 

@@ -119,7 +119,7 @@ def visible_state(data: Path, publisher: str) -> State:
 
 def leftovers(data: Path, publisher: str) -> list[str]:
     """What a finished run must not leave: temporary files, and files of loads not finished."""
-    root = Layout.at(data).lake_dataset(publisher)
+    root = Layout.at(data).lake / f"raw_{publisher}"
     finished = set(finished_loads(Layout.at(data), publisher))
     found = [str(p.relative_to(root)) for p in root.rglob(temporary.GLOB)]
     for path in root.rglob("*"):

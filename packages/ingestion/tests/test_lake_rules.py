@@ -68,9 +68,7 @@ def test_polars_reads_what_duckdb_reads(history: Path) -> None:
         params=["raw_mind"],
     ).pl()
     rows = (
-        pl.scan_parquet(
-            layout.lake_dataset("mind") / "behaviors/*.parquet", missing_columns="insert"
-        )
+        pl.scan_parquet(layout.lake / "raw_mind/behaviors/*.parquet", missing_columns="insert")
         .with_columns(pl.col("_dlt_load_id").cast(pl.String))
         .join(current.lazy(), on=["_source_file", "_dlt_load_id"], how="semi")
         .select("_source_file", "impression_id")
@@ -82,7 +80,7 @@ def test_polars_reads_what_duckdb_reads(history: Path) -> None:
     assert duckdb_rows == [("MINDsmall_dev.zip", str(i)) for i in (1, 2, 3)] + [
         ("MINDsmall_train.zip", "8")
     ]
-    every_file = pl.scan_parquet(layout.lake_dataset("mind") / "behaviors/*.parquet")
+    every_file = pl.scan_parquet(layout.lake / "raw_mind/behaviors/*.parquet")
     assert every_file.select(pl.len()).collect().item() > len(duckdb_rows)  # the rule matters
 
 
@@ -100,7 +98,7 @@ def test_clean_removes_what_a_killed_run_left(history: Path) -> None:
     kept_states = sorted((root / "_dlt_pipeline_state").glob("*.jsonl"))
     removed = clean(Layout.at(history), "mind")
     assert sorted(removed) == sorted(
-        [*planted, root / f"behaviors/{KILLED_LOAD}.deadbeef.0.parquet"]
+        str(p) for p in [*planted, root / f"behaviors/{KILLED_LOAD}.deadbeef.0.parquet"]
     )
     assert visible(history, "mind", "behaviors") == before
     assert sorted((root / "_dlt_pipeline_state").glob("*.jsonl")) == [
@@ -113,7 +111,7 @@ def test_a_dataset_folder_without_init_is_removed(data: Path) -> None:
     """What a first load killed between creating the folder and writing `init` leaves: dlt
     would refuse to create the folder again."""
     (data / "lake/raw_mind/behaviors").mkdir(parents=True)
-    assert clean(Layout.at(data), "mind") == [data / "lake/raw_mind"]
+    assert clean(Layout.at(data), "mind") == [str(data / "lake/raw_mind")]
     mind_zip(data / MIND, "MINDsmall_train.zip")
     assert run_publisher("mind", Layout.at(data)).status == "loaded"
 

@@ -15,10 +15,11 @@ from ingestion.errors import (
     describe_failure,
 )
 from ingestion.heartbeat import HEARTBEAT_S, Heartbeat
-from ingestion.lake.rules import install_lake_rules
+from ingestion.lake.rules import install_lake_rules, register_lake
+from ingestion.lake.store import LakeStore, lake_store
 from ingestion.lake.summary import LakeSummary, TableSummary, lake_summary
 from ingestion.landing import Member, SourceFile, iter_members
-from ingestion.layout import DATA_DIR_ENV, DataDirError, Layout
+from ingestion.layout import DATA_DIR_ENV, LAKE_URL_ENV, DataDirError, Layout
 from ingestion.pipeline import run_publisher
 from ingestion.preflight import NothingToIngestError, require_data_dir, require_input
 from ingestion.progress import LoadStep, Progress
@@ -51,6 +52,7 @@ __all__ = [
     "DATA_DIR_ENV",
     "EBNERD_SCHEMAS",
     "HEARTBEAT_S",
+    "LAKE_URL_ENV",
     "MIND_BEHAVIORS_COLUMNS",
     "MIND_NEWS_COLUMNS",
     "PUBLISHERS",
@@ -60,6 +62,7 @@ __all__ = [
     "DataDirError",
     "Display",
     "Heartbeat",
+    "LakeStore",
     "LakeSummary",
     "Layout",
     "LoadReport",
@@ -77,9 +80,11 @@ __all__ = [
     "display",
     "install_lake_rules",
     "iter_members",
+    "lake_store",
     "lake_summary",
     "load_display",
     "publisher",
+    "register_lake",
     "release",
     "release_for_dataset",
     "release_for_file",

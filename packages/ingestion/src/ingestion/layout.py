@@ -1,7 +1,9 @@
 """Where everything lives under the data directory: the one definition every package uses.
 
 `Layout.from_env()` reads `$NEWSREC_DATA_DIR` when it is called (never at import); unset, the data
-directory is the repository's `data/` folder, wherever the command was started from.
+directory is the repository's `data/` folder, wherever the command was started from. The lake is
+the data directory's `lake/` folder unless `$NEWSREC_LAKE_URL` puts it on object storage
+(`s3://bucket/lake`); everything else, the publishers' locks included, stays in the data directory.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA_DIR_ENV = "NEWSREC_DATA_DIR"
+LAKE_URL_ENV = "NEWSREC_LAKE_URL"
 # what marks the repository root: the workspace's lock file next to its packages
 _REPOSITORY_MARKERS = ("uv.lock", "packages")
 
@@ -25,10 +28,13 @@ class Layout:
     """The paths of one data directory. Every path is absolute."""
 
     data_dir: Path
+    lake_url: str = ""
+    """Where the lake is when it is not the local `lake/` folder: an fsspec URL (`s3://bucket/lake`,
+    no trailing slash). Empty: the local folder."""
 
     @classmethod
-    def at(cls, data_dir: str | os.PathLike[str]) -> Layout:
-        return cls(Path(data_dir).expanduser().resolve())
+    def at(cls, data_dir: str | os.PathLike[str], lake_url: str = "") -> Layout:
+        return cls(Path(data_dir).expanduser().resolve(), lake_url.strip().rstrip("/"))
 
     @classmethod
     def from_env(
@@ -37,16 +43,21 @@ class Layout:
         environ: Mapping[str, str] | None = None,
     ) -> Layout:
         """`data_dir` when given (a command's `--data-dir`), else `$NEWSREC_DATA_DIR` (relative
-        to the current directory if relative), else the repository's `data/`."""
-        if data_dir:
-            return cls.at(data_dir)
-        value = (os.environ if environ is None else environ).get(DATA_DIR_ENV, "").strip()
-        return cls.at(value) if value else cls(default_data_dir())
+        to the current directory if relative), else the repository's `data/`; the lake at
+        `$NEWSREC_LAKE_URL` when set. Every process of a run (dbt, Dagster steps) inherits both
+        variables, so each resolves the same directory and lake."""
+        environ = os.environ if environ is None else environ
+        value = data_dir or environ.get(DATA_DIR_ENV, "").strip() or default_data_dir()
+        return cls.at(value, environ.get(LAKE_URL_ENV, ""))
 
     def export(self) -> None:
-        """Set `$NEWSREC_DATA_DIR` for the processes this one starts (dbt, Dagster steps), so
-        they resolve the same directory."""
+        """Set `$NEWSREC_DATA_DIR` (and `$NEWSREC_LAKE_URL`) for the processes this one starts
+        (dbt, Dagster steps), so they resolve the same directory and lake."""
         os.environ[DATA_DIR_ENV] = str(self.data_dir)
+        if self.lake_url:
+            os.environ[LAKE_URL_ENV] = self.lake_url
+        else:
+            os.environ.pop(LAKE_URL_ENV, None)
 
     @property
     def raw_download_root(self) -> Path:
@@ -58,11 +69,15 @@ class Layout:
 
     @property
     def lake(self) -> Path:
-        """The Parquet lake: one dlt dataset per publisher."""
+        """The local lake folder: the Parquet lake (one dlt dataset per publisher) unless
+        `lake_url` names another, and the publishers' locks in any case. Lake files are reached
+        only through `ingestion.lake.store.lake_store`, which knows where the lake is."""
         return self.data_dir / "lake"
 
-    def lake_dataset(self, publisher: str) -> Path:
-        return self.lake / dataset_name(publisher)
+    @property
+    def lake_root(self) -> str:
+        """The lake as its readers name it: `lake_url`, or the local folder's path."""
+        return self.lake_url or self.lake.as_posix()
 
     @property
     def dlt_pipelines(self) -> Path:

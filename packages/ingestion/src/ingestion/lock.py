@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 @contextmanager
 def publisher_lock(layout: Layout, publisher: str) -> Iterator[None]:
     """Held for the whole run; a second run of the same publisher waits for it (an OS lock, so
-    a killed run releases it)."""
+    a killed run releases it). Always in the local `lake/` folder, even when the lake is on
+    object storage: runs on one data directory exclude each other, as on the local lake."""
     layout.lake.mkdir(parents=True, exist_ok=True)
     lock = FileLock(layout.lake / f".{dataset_name(publisher)}.lock")
     try:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ingestion.errors import located
 from ingestion.inventory import INVENTORY_TABLE, current_inventory
 from ingestion.lake.clean import clean
+from ingestion.lake.store import lake_store
 from ingestion.layout import Layout, dataset_name
 from ingestion.lock import publisher_lock
 from ingestion.plan import plan_load
@@ -34,7 +35,8 @@ log = logging.getLogger(__name__)
 def run_publisher(
     publisher: str, layout: Layout | None = None, progress: Progress = no_progress
 ) -> LoadReport:
-    """Land `raw-download/<publisher>/` in `lake/raw_<publisher>/` and say what happened;
+    """Land `raw-download/<publisher>/` in the lake's `raw_<publisher>/` (the local `lake/`
+    folder, or `$NEWSREC_LAKE_URL`) and say what happened;
     `progress` hears of every file read (rows so far) and of the write to the lake."""
     described = describe(publisher)
     layout = layout or Layout.from_env()
@@ -95,8 +97,6 @@ def _load(
 ) -> tuple[str, dict[str, int]]:
     import dlt
 
-    from ingestion.lake.atomic import atomic_filesystem
-
     dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
     dlt.config["runtime.dlthub_telemetry"] = False
     # One table's members to the end before the next table's: dlt's default round robin keeps a
@@ -104,7 +104,7 @@ def _load(
     dlt.config["extract.next_item_mode"] = "fifo"
     pipeline = dlt.pipeline(
         pipeline_name=f"newsrec_{publisher}",
-        destination=atomic_filesystem(bucket_url=layout.lake.as_uri()),
+        destination=lake_store(layout).destination(),
         dataset_name=dataset_name(publisher),
         pipelines_dir=str(layout.dlt_pipelines),
         progress=_stages(publisher, progress),

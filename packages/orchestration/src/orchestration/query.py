@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 import duckdb
-from ingestion import Layout
+from ingestion import Layout, register_lake
 from rich import box
 from rich.console import Console
 from rich.measure import Measurement
@@ -49,6 +49,7 @@ def open_warehouse(layout: Layout) -> duckdb.DuckDBPyConnection:
                 "when the build has finished"
             ) from error
         raise QueryError(f"cannot open {path}: {str(error).splitlines()[0]}") from error
+    register_lake(con, layout)  # the staging views read the lake
     con.execute("set TimeZone = 'UTC'")
     return con
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 from filelock import FileLock, Timeout
-from ingestion import Layout
+from ingestion import Layout, register_lake
 
 # every step that builds or reads the warehouse runs in this pool (instance.yaml limits it to 1)
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -33,12 +33,14 @@ class WarehouseMissingError(FileNotFoundError):
 
 @contextmanager
 def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection, in UTC so timestamps compare as stored. Never takes a writer's
-    lock: readers of the published file and of a build both use it."""
+    """A read-only connection, in UTC so timestamps compare as stored, able to read the lake (the
+    staging views do). Never takes a writer's lock: readers of the published file and of a build
+    both use it."""
     if not path.exists():
         raise WarehouseMissingError(f"{path} does not exist: build the dbt models first")
     con = duckdb.connect(str(path), read_only=True)
     try:
+        register_lake(con)
         con.execute("set TimeZone = 'UTC'")
         yield con
     finally:

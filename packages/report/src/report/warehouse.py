@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from ingestion import register_lake
 
 from report.errors import ReportError
 
@@ -78,6 +79,7 @@ def open_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         first_line = str(error).splitlines()[0]
         raise ReportError(f"cannot open {path} read-only: {first_line}") from error
     try:
+        register_lake(con)  # stg_unified_impressions is a view over the lake
         present = set(
             con.execute("select table_schema, table_name from information_schema.tables").fetchall()
         )

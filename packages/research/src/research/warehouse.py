@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+from ingestion import register_lake
 
 RESEARCH_SCHEMA = "research"
 
@@ -31,6 +32,7 @@ def connect(warehouse: Path, spill_dir: Path) -> duckdb.DuckDBPyConnection:
             "preserve_insertion_order": False,
         },
     )
+    register_lake(con)  # the staging views read the lake
     built = con.execute(
         "select count(*) from information_schema.tables "
         "where table_schema = ? and table_name = 'benchmark_splits'",

@@ -4,12 +4,14 @@ still reports the whole lake)."""
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 
 import duckdb
 
 from ingestion.inventory import current_inventory, finished_loads
 from ingestion.lake.rules import connect, table_ready
+from ingestion.lake.store import lake_store
 from ingestion.layout import Layout, dataset_name
 from ingestion.lock import publisher_lock
 from ingestion.publishers import publisher as describe
@@ -50,10 +52,11 @@ def lake_summary(layout: Layout, publisher: str) -> LakeSummary:
         inventory = current_inventory(layout, publisher)
         if not loads or not inventory:
             return LakeSummary(publisher, loads[-1] if loads else None, (), ())
-        visible_loads = {entry.rows_load_id for entry in inventory.values()}
+        visible_loads = {e.rows_load_id for e in inventory.values() if e.rows_load_id}
+        files = lake_store(layout).files(publisher)
         with connect(layout) as con:
             summaries = tuple(
-                _table(con, layout, publisher, table, visible_loads) for table in tables
+                _table(con, files, publisher, table, visible_loads) for table in tables
             )
     held = tuple(sorted(name for name, entry in inventory.items() if name is not None))
     return LakeSummary(publisher, loads[-1], held, summaries)
@@ -61,22 +64,29 @@ def lake_summary(layout: Layout, publisher: str) -> LakeSummary:
 
 def _table(
     con: duckdb.DuckDBPyConnection,
-    layout: Layout,
+    files: dict[str, int],
     publisher: str,
     table: str,
-    visible_loads: set[str | None],
+    visible_loads: set[str],
 ) -> TableSummary:
-    folder = layout.lake_dataset(publisher) / table
-    held = [p for p in folder.glob("*.parquet") if _load_of(p.name) in visible_loads]
+    """`files`: the dataset's files by name inside it, with their sizes (`LakeStore.files`)."""
+    held = [
+        size
+        for name, size in files.items()
+        if posixpath.dirname(name) == table and _load_of(posixpath.basename(name)) in visible_loads
+    ]
     if not held or not table_ready(con, publisher, table):
         return TableSummary(table, 0, (), 0, 0)
     where = [dataset_name(publisher), table]
     rows = con.execute("select count(*) from lake_visible_rows(?, ?)", where).fetchone()[0]
     shape = con.execute("select * from lake_visible_rows(?, ?) limit 0", where).description
     columns = tuple((name, str(kind)) for name, kind, *_ in shape)
-    return TableSummary(table, rows, columns, len(held), sum(p.stat().st_size for p in held))
+    return TableSummary(table, rows, columns, len(held), sum(held))
 
 
-def _load_of(name: str) -> str:
-    """`<load_id>.<file_id>.parquet` → the load id (itself `<seconds>.<fraction>`)."""
+def _load_of(name: str) -> str | None:
+    """`<load_id>.<file_id>.parquet` → the load id (itself `<seconds>.<fraction>`); None for
+    any other name (a temporary file is hidden, and ends in `.tmp`)."""
+    if not name.endswith(".parquet") or name.startswith("."):
+        return None
     return ".".join(name.split(".")[:2])

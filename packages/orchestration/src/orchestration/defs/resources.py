@@ -11,13 +11,14 @@ from orchestration.dbt_project import dbt_project
 
 
 class LayoutResource(dg.ConfigurableResource):
-    """The data directory (`$NEWSREC_DATA_DIR`) and every path under it."""
+    """The data directory (`$NEWSREC_DATA_DIR`) and every path under it; the lake at
+    `$NEWSREC_LAKE_URL` when set."""
 
     data_dir: str
 
     @property
     def layout(self) -> Layout:
-        return Layout.at(self.data_dir)
+        return Layout.from_env(self.data_dir)
 
 
 @dg.definitions

@@ -6,7 +6,12 @@ from typing import Any
 
 import dagster as dg
 import pytest
-from orchestration.defs.assets.dbt import UNIFIED_MODEL, downstream_assets, staging_assets
+from orchestration.defs.assets.dbt import (
+    FULL_REFRESH_TAG,
+    UNIFIED_MODEL,
+    downstream_assets,
+    staging_assets,
+)
 from orchestration.defs.checks import freshness, row_count
 from orchestration.translator import model_group
 
@@ -177,6 +182,8 @@ def test_schedule_refreshes_the_whole_graph_daily(defs: dg.Definitions) -> None:
     graph = defs.resolve_asset_graph()
     job = defs.resolve_job_def(schedule.job_name)
     assert set(job.asset_layer.selected_asset_keys) == set(graph.get_all_asset_keys())
+    # in full: the incremental tables rebuild every publisher
+    assert schedule.tags[FULL_REFRESH_TAG] == "true"
 
 
 def test_sensors_are_wired(defs: dg.Definitions) -> None:

@@ -78,12 +78,15 @@ def check_assets(names: Sequence[str], known: Sequence[str]) -> None:
 
 
 def demo(layout: Layout) -> int:
-    """Materialise every asset and run every check in one run (after `manifest`)."""
+    """Materialise every asset and run every check in one run (after `manifest`), every table
+    rebuilt in full."""
+    from orchestration.defs.assets.dbt import FULL_REFRESH_TAG
     from orchestration.headless import materialize
 
     require_input(layout, PUBLISHERS)
     print(f"materialising the whole graph over {layout.data_dir}", file=sys.stderr)
-    return _report(materialize(dg.AssetSelection.all(), layout))
+    full = {FULL_REFRESH_TAG: "true"}
+    return _report(materialize(dg.AssetSelection.all(), layout, tags=full))
 
 
 def materialize_upstream(names: list[str], layout: Layout) -> int:

@@ -147,10 +147,14 @@ def upstream_of(names: Sequence[str]) -> dg.AssetSelection:
 
 
 def materialize(
-    selection: dg.AssetSelection, layout: Layout, console: RunConsole | None = None
+    selection: dg.AssetSelection,
+    layout: Layout,
+    console: RunConsole | None = None,
+    tags: Mapping[str, str] | None = None,
 ) -> RunSummary:
-    """One run of the selected assets and their checks, in this process; `console` (default:
-    stderr) shows its progress, dbt's output goes to `<data dir>/dbt/logs/headless-run.log`."""
+    """One run of the selected assets and their checks, in this process, with `tags`; `console`
+    (default: stderr) shows its progress, dbt's output goes to
+    `<data dir>/dbt/logs/headless-run.log`."""
     defs = load_definitions()
     graph = defs.resolve_asset_graph()
     selected = selection.resolve(graph)
@@ -176,7 +180,7 @@ def materialize(
         result = job.execute_in_process(
             instance=active,
             raise_on_error=False,
-            tags=runner_tag(),
+            tags={**runner_tag(), **(tags or {})},
             run_config={"loggers": {"console": {}}},
         )
     summary = RunSummary(

@@ -71,10 +71,24 @@ semi join lake_current_inventory(dataset_name) as inventory
 create or replace macro lake_has_loads(dataset_name) as
     exists (from glob(lake_dataset_path(dataset_name) || '/_dlt_loads/*.jsonl'));
 
-create or replace macro lake_table_ready(dataset_name, table_name) as
+create or replace macro lake_dataset_ready(dataset_name) as
     lake_has_loads(dataset_name)
-    and exists (from glob(lake_dataset_path(dataset_name) || '/source_files/*.parquet'))
+    and exists (from glob(lake_dataset_path(dataset_name) || '/source_files/*.parquet'));
+
+create or replace macro lake_table_ready(dataset_name, table_name) as
+    lake_dataset_ready(dataset_name)
     and exists (from glob(lake_dataset_path(dataset_name) || '/' || table_name || '/*.parquet'));
+
+-- Everything a reader sees of a dataset, as one value: the newest finished load's inventory (each
+-- file and the load that holds its rows). The same value means the same visible rows, so an
+-- incremental build compares it with the value it last built from. Read only when
+-- lake_dataset_ready; a dataset that is not ready has no state.
+create or replace macro lake_visible_state(dataset_name) as (
+    select md5(coalesce(string_agg(
+        source_file || '=' || coalesce(rows_load_id, ''), '|' order by source_file
+    ), ''))
+    from lake_current_inventory(dataset_name)
+);
 
 -- The loads whose Parquet files a reader may use: the two newest finished loads (their
 -- inventories) and every load either inventory takes rows from. Keeping the one before the

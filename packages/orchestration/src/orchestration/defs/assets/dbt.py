@@ -19,6 +19,10 @@ from orchestration.translator import UNIFIED_MODEL, NewsrecDbtTranslator
 from orchestration.warehouse import WAREHOUSE_POOL, WarehouseBuild, read_only
 
 UP_TO_UNIFIED = f"+{UNIFIED_MODEL}"
+FULL_REFRESH_TAG = "newsrec/full_refresh"
+"""A run tagged with it (`"true"`: the daily schedule, `make demo`) rebuilds every publisher of
+every table; other runs rebuild only the publishers whose inputs changed
+(macros/incremental.sql)."""
 LEADERBOARD_MODEL = "benchmark_leaderboard"
 """Its materialisation carries the whole leaderboard as a Markdown table."""
 
@@ -37,7 +41,7 @@ def build(
     failure: Exception | None = None
     with run.writing(lambda run_id: _in_progress(context.instance, run_id), context.log):
         try:
-            events.extend(dbt.cli(["build"], context=context).stream())
+            events.extend(dbt.cli(dbt_build_args(context), context=context).stream())
         except Exception as error:  # what was built is published, then the failure re-raised
             failure = error
         if _last_dbt_step(context):
@@ -45,6 +49,12 @@ def build(
     yield from with_table_metadata(events, run.current)
     if failure is not None:
         raise failure
+
+
+def dbt_build_args(context: dg.AssetExecutionContext) -> list[str]:
+    """`build`, with `--full-refresh` when the run asks for one."""
+    full = context.run.tags.get(FULL_REFRESH_TAG) == "true"
+    return ["build", "--full-refresh"] if full else ["build"]
 
 
 def _last_dbt_step(context: dg.AssetExecutionContext) -> bool:

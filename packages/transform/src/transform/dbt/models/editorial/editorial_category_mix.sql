@@ -1,11 +1,13 @@
 -- Whether readers click a category more or less than it is shown: its share of clicks against its
 -- share of impressions, per publisher and week.
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 category_days as (
 
     -- already aggregated per publisher, category and day: a few hundred rows, not every candidate
     select * from {{ ref('mart_category_daily') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 

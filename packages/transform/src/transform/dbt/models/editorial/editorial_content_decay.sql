@@ -1,11 +1,12 @@
 -- How clicks fade with an article's age: clicks and impressions by whole hours since publication,
 -- for the publishers that date their articles (EB-NeRD, Adressa).
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 impressions as (
 
     select * from {{ ref('fct_impressions') }}
-    where hours_since_publication >= 0 and clicked is not null
+    where hours_since_publication >= 0 and clicked is not null and {{ rebuilt_filter(rebuilt) }}
 
 ),
 

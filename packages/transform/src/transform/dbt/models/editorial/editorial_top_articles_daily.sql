@@ -1,16 +1,18 @@
 -- The ten most-clicked articles of each publisher on each day, with their click-through rate.
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 impressions as (
 
     select * from {{ ref('stg_unified_impressions') }}
-    where clicked is not null
+    where clicked is not null and {{ rebuilt_filter(rebuilt) }}
 
 ),
 
 articles as (
 
     select * from {{ ref('dim_articles') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 

@@ -1,17 +1,20 @@
 -- Articles whose clicks rose most in the last 24 hours against the 24 hours before, measured from
 -- each publisher's latest impression (the data may be a historical release).
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 -- not materialized: read twice below, a plain CTE would be copied in full before either read
 impressions as not materialized (
 
     select * from {{ ref('stg_unified_impressions') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 
 articles as (
 
     select * from {{ ref('dim_articles') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 

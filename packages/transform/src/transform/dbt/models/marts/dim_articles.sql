@@ -1,9 +1,11 @@
 -- One row per article of every publisher's catalogue.
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 articles as (
 
     select * from {{ ref('stg_unified_articles') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 )
 

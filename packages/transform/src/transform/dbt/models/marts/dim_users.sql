@@ -1,10 +1,12 @@
 -- One row per user of every publisher: when they were first and last seen, how many impressions
 -- they had and how many articles they clicked.
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 impressions as (
 
     select * from {{ ref('stg_unified_impressions') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 

@@ -1,17 +1,20 @@
 -- How each article did: times shown, clicks, click-through rate over labeled impressions, unique
 -- users and mean dwell time on click.
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 -- not materialized: read twice below, a plain CTE would be copied in full before either read
 impressions as not materialized (
 
     select * from {{ ref('stg_unified_impressions') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 
 articles as (
 
     select * from {{ ref('dim_articles') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 

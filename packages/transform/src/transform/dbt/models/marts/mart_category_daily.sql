@@ -1,16 +1,19 @@
 -- Publisher × category × day: impressions, clicks, click-through rate, users and articles.
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 -- not materialized: read twice below, a plain CTE would be copied in full before either read
 impressions as not materialized (
 
     select * from {{ ref('stg_unified_impressions') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 
 articles as (
 
     select * from {{ ref('dim_articles') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 

@@ -14,12 +14,14 @@
 #}
 {%- set k = var('adressa_negatives', 4) | int -%}
 {%- set draws = 2 * k -%}
+{{ config(publisher_key="'adressa'") }}
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 views as (
 
     select * from {{ ref('stg_unified_impressions') }}
-    where publisher = 'adressa'
+    where publisher = 'adressa' and {{ rebuilt_filter(rebuilt, "'adressa'") }}
 
 ),
 
@@ -29,7 +31,7 @@ articles as (
         article_id,
         article_number
     from {{ ref('benchmark_articles') }}
-    where publisher = 'adressa'
+    where publisher = 'adressa' and {{ rebuilt_filter(rebuilt, "'adressa'") }}
 
 ),
 
@@ -40,13 +42,14 @@ datasets as (
         dataset_number,
         dataset_hash
     from {{ ref('benchmark_datasets') }}
-    where publisher = 'adressa'
+    where publisher = 'adressa' and {{ rebuilt_filter(rebuilt, "'adressa'") }}
 
 ),
 
 pools as (
 
     select * from {{ ref('benchmark_adressa_pools') }}
+    where {{ rebuilt_filter(rebuilt, "'adressa'") }}
 
 ),
 

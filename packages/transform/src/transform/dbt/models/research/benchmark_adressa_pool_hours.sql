@@ -2,11 +2,14 @@
 -- article, with its clicks (views) in the 24 clock hours before that hour: every Adressa candidate
 -- is one of these, so scoring looks up article and popularity in one join on (day, hour, rank)
 -- rather than counting clicks per candidate.
+{{ config(publisher_key="'adressa'") }}
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 pools as (
 
     select * from {{ ref('benchmark_adressa_pools') }}
+    where {{ rebuilt_filter(rebuilt, "'adressa'") }}
 
 ),
 
@@ -17,6 +20,7 @@ views as (
         article_number,
         impression_time
     from {{ ref('benchmark_adressa_impressions') }}
+    where {{ rebuilt_filter(rebuilt, "'adressa'") }}
 
 ),
 

@@ -2,6 +2,8 @@
 -- One row per release, Oslo day and article viewed that day, numbered in the order of first view:
 -- the pool of a view at time t is the ranks whose first view is strictly before t. The last day of
 -- each release is its test split, the day before its validation split, the rest train.
+{{ config(publisher_key="'adressa'") }}
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 views as (
@@ -11,7 +13,7 @@ views as (
         article_id,
         impression_time
     from {{ ref('stg_unified_impressions') }}
-    where publisher = 'adressa'
+    where publisher = 'adressa' and {{ rebuilt_filter(rebuilt, "'adressa'") }}
 
 ),
 
@@ -23,7 +25,7 @@ articles as (
         article_hash,
         dated_at
     from {{ ref('benchmark_articles') }}
-    where publisher = 'adressa'
+    where publisher = 'adressa' and {{ rebuilt_filter(rebuilt, "'adressa'") }}
 
 ),
 
@@ -33,7 +35,7 @@ datasets as (
         dataset,
         dataset_number
     from {{ ref('benchmark_datasets') }}
-    where publisher = 'adressa'
+    where publisher = 'adressa' and {{ rebuilt_filter(rebuilt, "'adressa'") }}
 
 ),
 

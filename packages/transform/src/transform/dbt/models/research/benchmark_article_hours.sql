@@ -2,6 +2,7 @@
 -- clicks in the 24 clock hours before that hour (the "most popular" signal; Adressa's is in
 -- `benchmark_adressa_pool_hours`). A table of numbers: the scoring looks it up per candidate in
 -- one join, and it is built alongside Adressa's impressions.
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 unified as (
@@ -12,7 +13,7 @@ unified as (
         impression_time,
         clicked
     from {{ ref('stg_unified_impressions') }}
-    where publisher <> 'adressa' and clicked is not null
+    where publisher <> 'adressa' and clicked is not null and {{ rebuilt_filter(rebuilt) }}
 
 ),
 
@@ -23,6 +24,7 @@ articles as (
         article_id,
         article_number
     from {{ ref('benchmark_articles') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 
@@ -66,7 +68,8 @@ final as (
     select
         article_number,
         hour,
-        cast(clicks_24h as integer) as clicks_24h
+        cast(clicks_24h as integer) as clicks_24h,
+        {{ publisher_of_number('article_number', 100000000) }} as publisher
     from popularity
 
 )

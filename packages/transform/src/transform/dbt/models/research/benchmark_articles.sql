@@ -2,6 +2,7 @@
 -- ranks it by: its publication time, or where the publisher does not date its articles (MIND) the
 -- first time it was shown. The first showing is never after an impression that shows the article,
 -- so neither time tells a baseline anything from after the impression.
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 shown as (
@@ -11,6 +12,7 @@ shown as (
         article_id,
         first_shown_at
     from {{ ref('mart_article_performance') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 
@@ -21,6 +23,7 @@ catalogue as (
         article_id,
         published_at
     from {{ ref('dim_articles') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 
@@ -45,7 +48,7 @@ numbered as (
 
     select
         *,
-        cast(row_number() over (order by article_key) as integer) as article_number,
+        cast({{ publisher_row_number('article_key', 100000000) }} as integer) as article_number,
         {{ md5_32('article_key') }} as article_hash
 
     from dated

@@ -1,5 +1,6 @@
 -- One row per release and split of every publisher, numbered: the scoring tables key an impression
 -- by (dataset_number, its numeric source id) rather than by the text of its key.
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 impressions as (
@@ -8,6 +9,7 @@ impressions as (
         publisher,
         dataset
     from {{ ref('stg_unified_impressions') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 
@@ -25,7 +27,7 @@ numbered as (
     select
         publisher,
         dataset,
-        cast(row_number() over (order by publisher, dataset) as integer) as dataset_number,
+        cast({{ publisher_row_number('dataset', 1000) }} as integer) as dataset_number,
         {{ md5_32("publisher || ':' || dataset") }} as name_hash
 
     from datasets

@@ -2,11 +2,13 @@
 -- skipped (no click, or every candidate clicked: AUC is undefined there), and AUC, MRR, nDCG@5 and
 -- nDCG@10 averaged over the scored impressions, as MIND's evaluate.py averages them.
 {%- set models = baselines() %}
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 metrics as (
 
     select * from {{ ref('benchmark_impression_metrics') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 
@@ -18,7 +20,7 @@ splits as (
         split,
         impressions
     from {{ ref('benchmark_splits') }}
-    where is_labeled
+    where is_labeled and {{ rebuilt_filter(rebuilt) }}
 
 ),
 

@@ -2,17 +2,20 @@
 -- it is labeled, and for Adressa the article views left out because their pool held fewer than K
 -- allowed articles.
 {%- set k = var('adressa_negatives', 4) | int %}
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 unified as (
 
     select * from {{ ref('stg_unified_impressions') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 
 adressa_views as (
 
     select * from {{ ref('benchmark_adressa_impressions') }}
+    where {{ rebuilt_filter(rebuilt, "'adressa'") }}
 
 ),
 
@@ -23,6 +26,7 @@ datasets as (
         dataset,
         dataset_number
     from {{ ref('benchmark_datasets') }}
+    where {{ rebuilt_filter(rebuilt) }}
 
 ),
 

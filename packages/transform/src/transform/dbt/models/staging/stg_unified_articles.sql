@@ -1,6 +1,7 @@
 -- Every publisher's article catalogue in one schema, one row per (publisher, article_id).
-{{ config(materialized='table') }}
+{{ config(materialized='incremental') }}
 
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 mind as (
@@ -16,6 +17,7 @@ mind as (
         url
 
     from {{ ref('stg_mind__news') }}
+    where {{ rebuilt_filter(rebuilt, "'mind'") }}
 
 ),
 
@@ -33,6 +35,7 @@ ebnerd as (
         url
 
     from {{ ref('stg_ebnerd__articles') }}
+    where {{ rebuilt_filter(rebuilt, "'ebnerd'") }}
 
 ),
 
@@ -49,6 +52,7 @@ adressa as (
         url
 
     from {{ ref('stg_adressa__articles') }}
+    where {{ rebuilt_filter(rebuilt, "'adressa'") }}
 
 ),
 

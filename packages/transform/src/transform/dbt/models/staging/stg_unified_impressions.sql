@@ -1,8 +1,9 @@
 -- The three publishers in one schema: one row per article shown in an impression. This is the
 -- contract the marts, the editorial models and the researchers build on (README.md, "Contract:
 -- `stg_unified_impressions`").
-{{ config(materialized='table') }}
+{{ config(materialized='incremental') }}
 
+{%- set rebuilt = rebuilt_publishers() %}
 with
 
 mind as (
@@ -23,6 +24,7 @@ mind as (
         cast(null as double) as dwell_time_s
 
     from {{ ref('stg_mind__impressions') }}
+    where {{ rebuilt_filter(rebuilt, "'mind'") }}
 
 ),
 
@@ -44,6 +46,7 @@ ebnerd as (
         dwell_time_s
 
     from {{ ref('stg_ebnerd__impressions') }}
+    where {{ rebuilt_filter(rebuilt, "'ebnerd'") }}
 
 ),
 
@@ -65,6 +68,7 @@ adressa as (
         dwell_time_s
 
     from {{ ref('stg_adressa__impressions') }}
+    where {{ rebuilt_filter(rebuilt, "'adressa'") }}
 
 ),
 

@@ -18,8 +18,8 @@ mind as (
         impression_time,
         clicked,
         split,
-        cast(null as varchar) as device_type,
-        cast(null as varchar) as session_id,
+        cast(null as string) as device_type,
+        cast(null as string) as session_id,
         cast(null as double) as dwell_time_s
 
     from {{ ref('stg_mind__impressions') }}
@@ -32,15 +32,15 @@ ebnerd as (
         'ebnerd' as publisher,
         dataset,
         impression_key,
-        cast(impression_id as varchar) as impression_id,
-        cast(user_id as varchar) as user_id,
-        cast(article_id as varchar) as article_id,
+        cast(impression_id as string) as impression_id,
+        cast(user_id as string) as user_id,
+        cast(article_id as string) as article_id,
         position,
         impression_time,
         clicked,
         split,
         device_type,
-        cast(session_id as varchar) as session_id,
+        cast(session_id as string) as session_id,
         dwell_time_s
 
     from {{ ref('stg_ebnerd__impressions') }}
@@ -59,9 +59,9 @@ adressa as (
         position,
         impression_time,
         clicked,
-        cast(null as varchar) as split,
+        cast(null as string) as split,
         lower(device_type) as device_type,
-        cast(null as varchar) as session_id,
+        cast(null as string) as session_id,
         dwell_time_s
 
     from {{ ref('stg_adressa__impressions') }}

@@ -17,10 +17,12 @@ import json
 import multiprocessing
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -41,6 +43,8 @@ EXPORT = str(Path(PY).with_name("newsrec-export"))
 SCORING = "benchmark_article_hours benchmark_adressa_pool_hours benchmark_baseline_scores+"
 """The models that score the baselines: clicks per article and hour (popularity), the Adressa
 pools' hours, then the scores, ranks, per-impression metrics and the leaderboard."""
+SPARK_LAKE = str(Path(PY).with_name("newsrec-spark-lake"))
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 T = TypeVar("T")
 PUBLISH = """
 import sys
@@ -66,14 +70,52 @@ class Stage:
 
     prepare: Callable[[], None]
     commands: list[list[str]]
+    # sum the resident memory of each command's whole process tree, sampled while it runs: a
+    # child's peak RSS counts only its largest descendant, not a driver and its JVM together
+    sample_tree: bool = False
 
 
-def run(commands: list[list[str]], env: dict[str, str]) -> Sample:
+def tree_rss_kb(roots: list[int]) -> int:
+    """Resident memory of `roots` and all their descendants now (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry.name}/stat").read_text()
+            pages = int(Path(f"/proc/{entry.name}/statm").read_text().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # ended meanwhile
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+        rss[int(entry.name)] = pages
+    total, todo = 0, list(roots)
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total * PAGE_KB
+
+
+def run(commands: list[list[str]], env: dict[str, str], sample_tree: bool = False) -> Sample:
     """Start the commands together; wall time until all end, the sum of their peaks (each
-    child's own peak RSS, including the descendants it waited for) and of their CPU seconds
+    child's own peak RSS, including the descendants it waited for; with `sample_tree`, the
+    largest sampled sum over their process trees when that is more) and of their CPU seconds
     (user + system: on a shared machine the figure that does not depend on the neighbours)."""
     started = time.monotonic()
     procs = [subprocess.Popen(c, env=env, stdout=subprocess.DEVNULL) for c in commands]
+    tree_peak_kb = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal tree_peak_kb
+        while not done.wait(0.2):
+            tree_peak_kb = max(tree_peak_kb, tree_rss_kb([p.pid for p in procs]))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if sample_tree:
+        sampler.start()
     peak_kb = 0
     cpu = 0.0
     failed = []
@@ -84,9 +126,12 @@ def run(commands: list[list[str]], env: dict[str, str]) -> Sample:
         cpu += usage.ru_utime + usage.ru_stime
         if proc.returncode:
             failed.append(" ".join(command))
+    done.set()
+    if sample_tree:
+        sampler.join()
     if failed:
         raise SystemExit(f"stage command failed: {failed}")
-    return Sample(time.monotonic() - started, peak_kb / 1024, cpu)
+    return Sample(time.monotonic() - started, max(peak_kb, tree_peak_kb) / 1024, cpu)
 
 
 def in_child(function: Callable[..., T], *args: object, **kwargs: object) -> T:
@@ -133,6 +178,17 @@ class Bench:
         stages["dbt_build"] = Stage(
             self.landed_lake_without_warehouse,
             [[DBT, "build", "--project-dir", project, "--profiles-dir", project, "--quiet"]],
+        )
+        # the same build on Spark (dbt-spark in session mode, local[*]): the lake's visible files
+        # written for it, then `dbt build --target spark`; driver and JVM measured together. The
+        # profile's 2 GB driver runs out of heap on the leaderboard's self-join at scale 100
+        spark_build = (
+            f"{shlex.quote(SPARK_LAKE)} >/dev/null && NEWSREC_SPARK_DRIVER_MEMORY=6g "
+            f"{shlex.quote(DBT)} build --target spark "
+            f"--project-dir {shlex.quote(project)} --profiles-dir {shlex.quote(project)} --quiet"
+        )
+        stages["dbt_build_spark"] = Stage(
+            self.landed_lake_without_spark_warehouse, [["sh", "-c", spark_build]], sample_tree=True
         )
         stages["end_to_end"] = Stage(
             lambda: self.reset(*PUBLISHERS, warehouse=True),
@@ -206,6 +262,12 @@ class Bench:
             self.reset(*PUBLISHERS)
             run(self.ingest(*PUBLISHERS), self.env)
 
+    def landed_lake_without_spark_warehouse(self) -> None:
+        shutil.rmtree(self.layout.spark, ignore_errors=True)
+        if not all(self.layout.lake_dataset(p).exists() for p in PUBLISHERS):
+            self.reset(*PUBLISHERS)
+            run(self.ingest(*PUBLISHERS), self.env)
+
     def one_more_adressa_day(self) -> None:
         """A full 7-day load, then the day after the last one dropped in as a loose file."""
         self.reset("adressa")
@@ -258,7 +320,12 @@ def table(result: dict) -> str:
     for name, seconds in result["median_s"].items():
         cpu_s = f"{cpu[name]:>9.2f}" if name in cpu else f"{'':>9}"
         lines.append(f"{name:<24} {seconds:>9.2f} {cpu_s} {result['peak_rss_mb'][name]:>9.0f}")
-    for key in ("ratio_ingest_to_floor", "ratio_add_day_to_full", "ratio_scoring_to_dbt_build"):
+    for key in (
+        "ratio_ingest_to_floor",
+        "ratio_add_day_to_full",
+        "ratio_scoring_to_dbt_build",
+        "ratio_spark_to_duckdb_build",
+    ):
         lines.append(f"{key:<24} {result[key]}")
     return "\n".join(lines)
 
@@ -287,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         samples = []
         for _ in range(args.repeats):
             stage.prepare()
-            samples.append(run(stage.commands, bench.env))
+            samples.append(run(stage.commands, bench.env, stage.sample_tree))
         medians[name] = round(statistics.median(s.seconds for s in samples), 3)
         cpus[name] = round(statistics.median(s.cpu_s for s in samples), 3)
         peaks[name] = round(max(s.peak_rss_mb for s in samples), 1)
@@ -314,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         "ratio_ingest_to_floor": ratio(medians, "ingest_total", "floor_duckdb"),
         "ratio_add_day_to_full": ratio(medians, "ingest_adressa_add_day", "ingest_adressa"),
         "ratio_scoring_to_dbt_build": ratio(medians, "score_baselines", "dbt_build"),
+        "ratio_spark_to_duckdb_build": ratio(medians, "dbt_build_spark", "dbt_build"),
         "machine": machine(),
     }
     args.results.mkdir(parents=True, exist_ok=True)

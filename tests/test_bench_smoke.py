@@ -18,6 +18,7 @@ STAGES = (
     "ingest_adressa",
     "floor_duckdb",
     "dbt_build",
+    "dbt_build_spark",
     "end_to_end",
     "warehouse_publish",
     "export_mind_format",
@@ -62,6 +63,7 @@ def test_every_stage_runs_and_is_reported(tmp_path: Path) -> None:
     assert report["ratio_add_day_to_full"] > 0
     assert report["ratio_scoring_to_dbt_build"] > 0
     assert list((tmp_path / "work" / "exports" / "mind").glob("*.zip"))
+    assert report["ratio_spark_to_duckdb_build"] > 0
     assert report["warehouse_mb"] > 0
     assert report["machine"]
 

@@ -20,12 +20,17 @@ DBT = Path(sys.executable).with_name("dbt")
 def dbt_build(base: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`dbt build` from the project folder with $NEWSREC_DATA_DIR set to `base`; the run's
     target and logs go to `base` so tests do not share them."""
+    return dbt_run(base, "build", *args)
+
+
+def dbt_run(base: Path, command: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Any dbt command, run as `dbt_build` runs `build`; it must succeed."""
     layout = Layout.at(base)
     env = {**os.environ, DATA_DIR_ENV: str(layout.data_dir)}
     result = subprocess.run(
         [
             str(DBT),
-            "build",
+            command,
             "--target-path",
             str(layout.dbt_target),
             "--log-path",

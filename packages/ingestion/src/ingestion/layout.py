@@ -108,6 +108,12 @@ class Layout:
         return self.data_dir / "warehouse.duckdb.tmp"
 
     @property
+    def spark(self) -> Path:
+        """dbt's `spark` target: Spark's warehouse and metastore, and the lake's visible files
+        as Spark reads them (`transform.spark_lake`)."""
+        return self.data_dir / "spark"
+
+    @property
     def dbt_target(self) -> Path:
         """dbt's artefacts of runs over this data directory (not the project's manifest)."""
         return self.data_dir / "dbt" / "target"

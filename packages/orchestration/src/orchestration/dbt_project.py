@@ -26,14 +26,27 @@ class ManifestMissingError(RuntimeError):
     """The code location cannot be built before the dbt project has been parsed."""
 
 
-# Dagster's runs build a private copy of the warehouse and publish it (orchestration.warehouse);
-# the manifest is parsed with the same target, so dbt's partial parse stays valid in every step.
-DBT_TARGET = "build"
+# The engine dbt builds on: `duckdb` (the default) or `spark`.
+DBT_TARGET_ENV = "NEWSREC_DBT_TARGET"
+# On DuckDB, Dagster's runs build a private copy of the warehouse and publish it
+# (orchestration.warehouse): the profile's `build` target. On Spark, the `spark` target (dbt-spark
+# in session mode), its manifest in a folder of its own. The manifest is parsed with the run's
+# target, so dbt's partial parse stays valid in every step.
+DBT_TARGETS = {"duckdb": ("build", "target"), "spark": ("spark", "target/spark")}
+
+
+def engine() -> str:
+    """`$NEWSREC_DBT_TARGET`: `duckdb` when unset."""
+    value = os.environ.get(DBT_TARGET_ENV, "").strip().lower() or "duckdb"
+    if value not in DBT_TARGETS:
+        raise ValueError(f"{DBT_TARGET_ENV}={value!r}: expected one of {', '.join(DBT_TARGETS)}")
+    return value
 
 
 @cache
 def dbt_project() -> DbtProject:
-    return DbtProject(project_dir=DBT_PROJECT_DIR, target=DBT_TARGET)
+    target, target_path = DBT_TARGETS[engine()]
+    return DbtProject(project_dir=DBT_PROJECT_DIR, target=target, target_path=Path(target_path))
 
 
 def prepare_manifest() -> DbtProject:

@@ -32,6 +32,41 @@ class WarehouseMissingError(FileNotFoundError):
 
 
 @contextmanager
+def spark_tables(spark: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Spark's build read through the Parquet it wrote: an in-memory DuckDB connection, in UTC,
+    with a view `<schema>.<table>` over each managed table of Spark's warehouse
+    (`<spark>/warehouse/<schema>.db/<table>/`). dbt's views are Spark's own, not files: they are
+    not there."""
+    root = spark / "warehouse"
+    if not root.exists():
+        raise WarehouseMissingError(f"{root} does not exist: build the dbt models on Spark first")
+    con = duckdb.connect()
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        for schema in sorted(root.glob("*.db")):
+            name = _identifier(schema.name.removesuffix(".db"))
+            con.execute(f"create schema if not exists {name}")
+            for table in sorted(schema.iterdir()):
+                if any(table.glob("*.parquet")):
+                    files = _literal(f"{table.as_posix()}/*.parquet")
+                    con.execute(
+                        f"create view {name}.{_identifier(table.name)} as "
+                        f"select * from read_parquet({files})"
+                    )
+        yield con
+    finally:
+        con.close()
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@contextmanager
 def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection, in UTC so timestamps compare as stored, able to read the lake (the
     staging views do). Never takes a writer's lock: readers of the published file and of a build

@@ -1,20 +1,22 @@
 """Blocking checks on `stg_unified_impressions`: a publisher that drops out or stops updating
 stops the marts and editorial models from being rebuilt on top of it. They read the run's own
-build of the warehouse (`orchestration.warehouse`), before it is published.
+build of the warehouse (`orchestration.warehouse`), before it is published; on Spark
+(`NEWSREC_DBT_TARGET=spark`), the Parquet of Spark's tables.
 
 Which publishers are expected: `$NEWSREC_PUBLISHERS` when set; else those with downloads in
 their landing folder, plus any that had rows when the check last ran (a publisher dropping out
 fails by name). A user with only MIND gets a green graph."""
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from ingestion import PUBLISHERS, Layout, snapshot
 
-from orchestration.dbt_project import relation_name
+from orchestration.dbt_project import engine, relation_name
 from orchestration.defs.assets.dbt import UNIFIED_MODEL
 from orchestration.defs.resources import LayoutResource
 from orchestration.settings import (
@@ -25,7 +27,7 @@ from orchestration.settings import (
     min_rows_per_publisher,
 )
 from orchestration.translator import check_automation_condition
-from orchestration.warehouse import WAREHOUSE_POOL, WarehouseBuild, read_only
+from orchestration.warehouse import WAREHOUSE_POOL, WarehouseBuild, read_only, spark_tables
 
 UNIFIED_KEY = dg.AssetKey(UNIFIED_MODEL)
 ROW_COUNT_KEY = dg.AssetCheckKey(UNIFIED_KEY, "row_count")
@@ -118,10 +120,15 @@ def evaluate_freshness(
     )
 
 
-def run_warehouse(context: dg.AssetCheckExecutionContext, layout: Layout) -> Path:
-    """The run's own build when it has one (before it is published), else the published
-    warehouse."""
-    return WarehouseBuild(layout, context.op_execution_context.run_id).current
+def run_warehouse(
+    context: dg.AssetCheckExecutionContext, layout: Layout
+) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """A read-only connection to what the run built: on DuckDB its own build when it has one
+    (before it is published), else the published warehouse; on Spark, the Parquet of Spark's
+    tables."""
+    if engine() == "spark":
+        return spark_tables(layout.spark)
+    return read_only(WarehouseBuild(layout, context.op_execution_context.run_id).current)
 
 
 def previous_counts(context: dg.AssetCheckExecutionContext) -> dict[str, int]:
@@ -160,7 +167,7 @@ def row_count(
     context: dg.AssetCheckExecutionContext, layout: LayoutResource
 ) -> dg.AssetCheckResult:
     minimum = min_rows_per_publisher()
-    with read_only(run_warehouse(context, layout.layout)) as con:
+    with run_warehouse(context, layout.layout) as con:
         rows = con.execute(
             f"select publisher, count(*) from {relation_name(UNIFIED_MODEL)} group by publisher"
         ).fetchall()
@@ -218,7 +225,7 @@ def evaluate_health(rows: Sequence[tuple[str, bool, str | None, int, int]]) -> d
 def publishers_healthy(
     context: dg.AssetCheckExecutionContext, layout: LayoutResource
 ) -> dg.AssetCheckResult:
-    with read_only(run_warehouse(context, layout.layout)) as con:
+    with run_warehouse(context, layout.layout) as con:
         return evaluate_health(publisher_health(con))
 
 
@@ -239,7 +246,7 @@ def freshness(
     context: dg.AssetCheckExecutionContext, layout: LayoutResource
 ) -> dg.AssetCheckResult:
     budget = freshness_budget()
-    with read_only(run_warehouse(context, layout.layout)) as con:
+    with run_warehouse(context, layout.layout) as con:
         rows = con.execute(
             f"select publisher, list(distinct dataset), max(impression_time)::timestamp "
             f"from {relation_name(UNIFIED_MODEL)} "

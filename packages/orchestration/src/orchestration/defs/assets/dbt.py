@@ -4,7 +4,8 @@
 editorial models if those run in a second op after the checks.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,12 @@ from typing import Any
 import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource, dbt_assets
+from transform import write_spark_lake
 
-from orchestration.dbt_project import dbt_project, manifest
+from orchestration.dbt_project import dbt_project, engine, manifest
 from orchestration.defs.resources import LayoutResource
 from orchestration.translator import UNIFIED_MODEL, NewsrecDbtTranslator
-from orchestration.warehouse import WAREHOUSE_POOL, WarehouseBuild, read_only
+from orchestration.warehouse import WAREHOUSE_POOL, WarehouseBuild, read_only, spark_tables
 
 UP_TO_UNIFIED = f"+{UNIFIED_MODEL}"
 FULL_REFRESH_TAG = "newsrec/full_refresh"
@@ -36,6 +38,9 @@ def build(
 
     The events are held until dbt exits and the build is published: the counts are read from
     what readers will see, through a read-only connection."""
+    if engine() == "spark":
+        yield from build_on_spark(context, dbt, layout)
+        return
     run = WarehouseBuild(layout.layout, context.run.run_id)
     events: list[Any] = []
     failure: Exception | None = None
@@ -57,6 +62,24 @@ def dbt_build_args(context: dg.AssetExecutionContext) -> list[str]:
     return ["build", "--full-refresh"] if full else ["build"]
 
 
+def build_on_spark(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, layout: LayoutResource
+) -> Iterator[Any]:
+    """`dbt build --target spark`: first the lake's visible files for Spark
+    (`transform.write_spark_lake`), then dbt in session mode. Spark writes its warehouse in place
+    (no private copy to publish); the metadata is read from the Parquet of its tables."""
+    write_spark_lake(layout.layout)
+    events: list[Any] = []
+    failure: Exception | None = None
+    try:
+        events.extend(dbt.cli(["build"], context=context).stream())
+    except Exception as error:  # what was built is described, then the failure re-raised
+        failure = error
+    yield from with_table_metadata(events, layout.layout.spark, spark_tables)
+    if failure is not None:
+        raise failure
+
+
 def _last_dbt_step(context: dg.AssetExecutionContext) -> bool:
     """The second op always is; the first unless the run's job also holds the second. The job,
     not the run's asset selection: a job subset before it runs records an empty selection."""
@@ -71,10 +94,15 @@ def _in_progress(instance: dg.DagsterInstance, run_id: str) -> bool:
     return run is not None and not run.is_finished
 
 
-def with_table_metadata(events: list[Any], warehouse: Path) -> Iterator[Any]:
+def with_table_metadata(
+    events: list[Any],
+    warehouse: Path,
+    reader: Callable[[Path], AbstractContextManager[duckdb.DuckDBPyConnection]] = read_only,
+) -> Iterator[Any]:
     """Attach `dagster/column_schema` (the columns as built, with their dbt descriptions) to
     each built model, `dagster/row_count` to each table (views are not counted: that would
-    run their query), and the leaderboard itself to `benchmark_leaderboard`."""
+    run their query), and the leaderboard itself to `benchmark_leaderboard`. `reader` opens
+    `warehouse`: the DuckDB file, or Spark's folder (`spark_tables`)."""
     nodes = manifest()["nodes"]
     built = {
         i: nodes[e.metadata["unique_id"].value]
@@ -83,7 +111,7 @@ def with_table_metadata(events: list[Any], warehouse: Path) -> Iterator[Any]:
     }
     metadata: dict[int, dict[str, Any]] = {}
     if built:
-        with read_only(warehouse) as con:
+        with reader(warehouse) as con:
             metadata = {i: _table_metadata(con, node) for i, node in built.items()}
     for i, event in enumerate(events):
         if i in metadata:
@@ -94,8 +122,8 @@ def with_table_metadata(events: list[Any], warehouse: Path) -> Iterator[Any]:
 def _table_metadata(con: duckdb.DuckDBPyConnection, node: dict[str, Any]) -> dict[str, Any]:
     columns = con.execute(
         "select column_name, data_type from information_schema.columns "
-        "where table_catalog = ? and table_schema = ? and table_name = ? "
-        "order by ordinal_position",
+        "where table_catalog = coalesce(?, table_catalog) and table_schema = ? "
+        "and table_name = ? order by ordinal_position",
         [node["database"], node["schema"], node["alias"] or node["name"]],
     ).fetchall()
     described = {name.lower(): c.get("description") or None for name, c in node["columns"].items()}

@@ -3,10 +3,10 @@
   are the days its impressions are built from: `ts` is a UTC timestamp.
 #}
 {% macro oslo_date(ts) -%}
-    cast(timezone('Europe/Oslo', timezone('UTC', {{ ts }})) as date)
+    {{ local_date(ts, 'Europe/Oslo') }}
 {%- endmacro %}
 
 {# One integer per (release, Oslo day): the key the Adressa sampling joins on. #}
 {% macro adressa_day_id(dataset_number, view_day) -%}
-    ({{ dataset_number }} * 100000 + ({{ view_day }} - date '1970-01-01'))
+    ({{ dataset_number }} * 100000 + {{ days_since_epoch(view_day) }})
 {%- endmacro %}

@@ -55,7 +55,15 @@
 
 {# Whole hours since the epoch (UTC) of a timestamp (integer division: `epoch()` is a double). #}
 {% macro epoch_hour(ts) -%}
+    {{ return(adapter.dispatch('epoch_hour')(ts)) }}
+{%- endmacro %}
+
+{% macro duckdb__epoch_hour(ts) -%}
     (epoch_ms({{ ts }}) // 3600000)
+{%- endmacro %}
+
+{% macro spark__epoch_hour(ts) -%}
+    (unix_millis({{ ts }}) div 3600000)
 {%- endmacro %}
 
 {#
@@ -64,9 +72,17 @@
   carried through its joins and groupings; `split_name` reads it back.
 #}
 {% macro split_number(dataset_number, split) -%}
+    {{ return(adapter.dispatch('split_number')(dataset_number, split)) }}
+{%- endmacro %}
+
+{% macro duckdb__split_number(dataset_number, split) -%}
     ({{ dataset_number }} * 4 + list_position(['train', 'validation', 'test'], {{ split }}) - 1)
 {%- endmacro %}
 
+{% macro spark__split_number(dataset_number, split) -%}
+    ({{ dataset_number }} * 4 + array_position(array('train', 'validation', 'test'), {{ split }}) - 1)
+{%- endmacro %}
+
 {% macro split_name(split_number) -%}
-    (['train', 'validation', 'test'][{{ split_number }} % 4 + 1])
+    {{ list_element(list_literal(["'train'", "'validation'", "'test'"]), split_number ~ ' % 4 + 1') }}
 {%- endmacro %}

@@ -14,8 +14,14 @@
   left for the next one and never half taken.
 
   A first build, `--full-refresh` (the daily schedule, `make demo`) and unit tests build every
-  publisher.
+  publisher. On Spark the tables are plain tables, rebuilt in full (`table_materialization`).
 #}
+
+
+{# `incremental` on DuckDB; a plain table elsewhere (Spark's Parquet tables take no deletes) #}
+{% macro table_materialization() %}
+    {{ return('incremental' if target.type == 'duckdb' else 'table') }}
+{% endmacro %}
 
 
 {% macro model_builds() %}meta.model_builds{% endmacro %}
@@ -72,6 +78,11 @@
 #}
 {% macro rebuilt_publishers() %}
     {{ return(adapter.dispatch('rebuilt_publishers')()) }}
+{% endmacro %}
+
+
+{% macro spark__rebuilt_publishers() %}
+    {{ return(none) }}
 {% endmacro %}
 
 
@@ -186,6 +197,7 @@
 
 
 {% macro create_model_builds() %}
+    {%- if table_materialization() == 'incremental' %}
     create schema if not exists meta;
     create table if not exists {{ model_builds() }} (
         model varchar not null,
@@ -194,6 +206,7 @@
         built_at timestamp with time zone not null,
         invocation_id varchar not null
     )
+    {%- endif %}
 {% endmacro %}
 
 
@@ -213,7 +226,7 @@
 
 {# The publisher a `publisher_row_number` belongs to. #}
 {% macro publisher_of_number(number, stride) -%}
-    (case {{ number }} // {{ stride }}
+    (case {{ int_div(number, stride) }}
     {%- for p in lake_publishers() %}
         when {{ loop.index }} then '{{ p }}'
     {%- endfor %}

@@ -43,8 +43,8 @@ joined as (
         articles.category as article_category,
         articles.subcategory as article_subcategory,
         articles.published_at as article_published_at,
-        date_diff('second', articles.published_at, impressions.impression_time) / 3600.0
-            as hours_since_publication
+        {{ seconds_between('articles.published_at', 'impressions.impression_time') }}
+        / cast(3600 as double) as hours_since_publication
 
     from impressions
     left join articles

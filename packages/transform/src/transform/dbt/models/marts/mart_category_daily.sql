@@ -3,7 +3,7 @@
 with
 
 -- not materialized: read twice below, a plain CTE would be copied in full before either read
-impressions as not materialized (
+impressions as {{ not_materialized() }} (
 
     select * from {{ ref('stg_unified_impressions') }}
     where {{ rebuilt_filter(rebuilt) }}

@@ -67,13 +67,13 @@ hashed_views as (
     select
         views.dataset,
         datasets.dataset_number,
-        cast(views.impression_id as ubigint) as impression_number,
+        cast(views.impression_id as {{ hash_word_type() }}) as impression_number,
         views.user_id,
         articles.article_number,
         views.impression_time,
         {{ oslo_date('views.impression_time') }} as view_day,
         {{ adressa_day_id('datasets.dataset_number', 'view_day') }} as day_id,
-        {{ mix32('datasets.dataset_hash', 'impression_number >> 32') }} as id_hash
+        {{ mix32('datasets.dataset_hash', shift_right('impression_number', 32)) }} as id_hash
 
     from views
     inner join articles
@@ -86,7 +86,7 @@ hashed_views as (
 dated_views as (
 
     select
-        * exclude (id_hash),
+        * {{ except_columns(['id_hash']) }},
         {{ mix32('id_hash', 'impression_number & 4294967295') }} as impression_hash
 
     from hashed_views
@@ -116,17 +116,46 @@ moments as (
 
 ),
 
+timeline as (
+
+    -- the moments and the pool's growth in one sequence per day; at the same second a moment
+    -- comes first, so it sees only the articles first viewed strictly before it
+    select
+        day_id,
+        impression_time as moment_time,
+        true as is_moment,
+        cast(null as integer) as pool_size
+    from moments
+    union all
+    select
+        day_id,
+        first_viewed_at as moment_time,
+        false as is_moment,
+        pool_size
+    from pool_growth
+
+),
+
 moment_pools as (
 
+    -- ranks grow with the time of first view: the largest seen so far is the pool's size
     select
-        moments.day_id,
-        moments.impression_time,
-        coalesce(pool_growth.pool_size, 0) as pool_size
-
-    from moments
-    asof left join pool_growth
-        on moments.day_id = pool_growth.day_id
-        and moments.impression_time > pool_growth.first_viewed_at
+        day_id,
+        impression_time,
+        pool_size
+    from (
+        select
+            day_id,
+            moment_time as impression_time,
+            is_moment,
+            coalesce(max(pool_size) over (
+                partition by day_id
+                order by moment_time, is_moment desc
+                rows between unbounded preceding and current row
+            ), 0) as pool_size
+        from timeline
+    ) as running
+    where is_moment
 
 ),
 
@@ -136,7 +165,7 @@ user_days as (
     select
         dated_views.day_id,
         dated_views.user_id,
-        list(distinct pools.pool_rank) as own_ranks
+        {{ list_distinct_agg('pools.pool_rank') }} as own_ranks
 
     from dated_views
     inner join pools
@@ -186,30 +215,25 @@ drawn as (
 
 ),
 
+{#- each draw, or null where it repeats an earlier draw or is one of the user's own articles -#}
+{%- set draw_columns = [] -%}
+{%- set allowed_draws = [] -%}
+{%- for j in range(draws) -%}
+    {%- set allowed = namespace(condition='not ' ~ list_contains('own_ranks', 'draw_' ~ j)) -%}
+    {%- for i in range(j) -%}
+        {%- set allowed.condition = allowed.condition ~ ' and draw_' ~ j ~ ' <> draw_' ~ i -%}
+    {%- endfor -%}
+    {%- set _ = draw_columns.append('draw_' ~ j) -%}
+    {%- set allowed_draw = 'case when ' ~ allowed.condition ~ ' then draw_' ~ j ~ ' end' -%}
+    {%- set _ = allowed_draws.append(allowed_draw) -%}
+{%- endfor %}
+
 kept as (
 
     select
-        * exclude (
-            {%- for j in range(draws) %}
-                draw_{{ j }}{{ "," if not loop.last }}
-            {%- endfor %}
-        ),
-        list_where(
-            [
-                {%- for j in range(draws) %}
-                    draw_{{ j }}{{ "," if not loop.last }}
-                {%- endfor %}
-            ],
-            [
-                {%- for j in range(draws) %}
-                    not list_contains(own_ranks, draw_{{ j }})
-                    {%- for i in range(j) %}
-                        and draw_{{ j }} <> draw_{{ i }}
-                    {%- endfor %}
-                    {{- "," if not loop.last }}
-                {%- endfor %}
-            ]
-        )[1:{{ k }}] as kept_ranks
+        * {{ except_columns(draw_columns) }},
+        {{ list_slice(list_filter(list_literal(allowed_draws), 'r', 'r is not null'), 1, k) }}
+            as kept_ranks
 
     from drawn
 
@@ -218,23 +242,24 @@ kept as (
 chosen as (
 
     select
-        * exclude (kept_ranks),
+        * {{ except_columns(['kept_ranks']) }},
         case
-            when pool_size < {{ k }} then []
-            when len(kept_ranks) = {{ k }} then kept_ranks
+            when pool_size < {{ k }} then {{ empty_list('bigint') }}
+            when {{ list_length('kept_ranks') }} = {{ k }} then kept_ranks
             -- too few kept: the allowed ranks with the smallest hashes (pools this small are
             -- rare and short, so this scan stays cheap)
-            else list_transform(
-                list_sort(
-                    list_transform(
+            else {{ list_transform(
+                list_slice(
+                    list_sort(list_transform(
                         list_filter(
-                            range(1, pool_size + 1), lambda r: not list_contains(own_ranks, r)
+                            list_range(1, 'pool_size'), 'r', 'not ' ~ list_contains('own_ranks', 'r')
                         ),
-                        lambda r: { 'hash': {{ mix32('draw_hash', 'r') }}, 'rank': r }
-                    )
-                )[1:{{ k }}],
-                lambda drawn_rank: drawn_rank.rank
-            )
+                        'r', struct_literal([('hash', mix32('draw_hash', 'r')), ('rank', 'r')])
+                    )),
+                    1, k
+                ),
+                'drawn_rank', 'drawn_rank.rank'
+            ) }}
         end as negative_ranks
 
     from kept
@@ -257,13 +282,17 @@ final as (
         impression_hash,
         article_pool_rank,
         cast(pool_size as integer) as pool_size,
-        len(negative_ranks) = {{ k }} as has_negatives,
+        {{ list_length('negative_ranks') }} = {{ k }} as has_negatives,
         -- the positive's place among the K + 1 candidates (0-based) and the negatives' pool ranks
         -- in the order drawn; both null for a view without K negatives
-        cast(case when len(negative_ranks) = {{ k }} then positive_position end as integer)
-            as positive_position,
-        case when len(negative_ranks) = {{ k }} then cast(negative_ranks as integer[]) end
-            as negative_pool_ranks
+        cast(
+            case when {{ list_length('negative_ranks') }} = {{ k }} then positive_position end
+            as integer
+        ) as positive_position,
+        case
+            when {{ list_length('negative_ranks') }} = {{ k }}
+                then cast(negative_ranks as {{ list_type('integer') }})
+        end as negative_pool_ranks
 
     from chosen
 

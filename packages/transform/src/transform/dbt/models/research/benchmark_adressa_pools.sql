@@ -97,7 +97,7 @@ numbered as (
 split as (
 
     select
-        * exclude (days_before_end),
+        * {{ except_columns(['days_before_end']) }},
         case days_before_end
             when 1 then 'test'
             when 2 then 'validation'

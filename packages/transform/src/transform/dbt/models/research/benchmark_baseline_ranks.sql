@@ -58,7 +58,7 @@ named as (
         {{ split_name('per_model.split_number') }} as split,
         per_model.split_number,
         -- the source's own id: a number in all three releases
-        cast(per_model.impression_number as varchar) as impression_id,
+        cast(per_model.impression_number as string) as impression_id,
         per_model.impression_number,
         per_model.impression_time,
         per_model.position,
@@ -67,7 +67,7 @@ named as (
 
     from per_model
     inner join datasets
-        on per_model.split_number // 4 = datasets.dataset_number
+        on {{ int_div('per_model.split_number', 4) }} = datasets.dataset_number
 
 )
 

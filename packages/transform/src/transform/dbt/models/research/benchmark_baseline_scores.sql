@@ -68,7 +68,7 @@ released as (
     -- MIND's and EB-NeRD's labeled candidates
     select
         {{ split_number('datasets.dataset_number', 'unified.split') }} as split_number,
-        cast(unified.impression_id as ubigint) as impression_number,
+        cast(unified.impression_id as {{ hash_word_type() }}) as impression_number,
         unified.position,
         unified.clicked,
         unified.impression_time,
@@ -76,7 +76,7 @@ released as (
         articles.article_hash,
         articles.dated_at,
         article_hours.clicks_24h,
-        {{ mix32('datasets.dataset_hash', 'impression_number >> 32') }} as id_hash
+        {{ mix32('datasets.dataset_hash', shift_right('impression_number', 32)) }} as id_hash
 
     from unified
     inner join datasets
@@ -97,7 +97,7 @@ released as (
 released_hashed as (
 
     select
-        * exclude (id_hash),
+        * {{ except_columns(['id_hash']) }},
         {{ mix32('id_hash', 'impression_number & 4294967295') }} as impression_hash
 
     from released
@@ -141,8 +141,7 @@ adressa_slots as (
             impression_hash,
             day_id,
             positive_position,
-            unnest(negative_pool_ranks) as pool_rank,
-            generate_subscripts(negative_pool_ranks, 1) as slot
+            {{ explode_lists([('negative_pool_ranks', 'pool_rank')], 'slot', base=1) }}
 
         from adressa_views
     )
@@ -171,20 +170,27 @@ adressa as (
 
 ),
 
+{%- set candidate_columns = [
+    'split_number', 'impression_number', 'position', 'clicked', 'impression_time',
+    'article_number', 'article_hash', 'dated_at', 'clicks_24h', 'impression_hash',
+] %}
+
 candidates as (
 
-    select * from released_hashed
-    union all by name
-    select * from adressa
+    select {{ candidate_columns | join(', ') }} from released_hashed
+    union all
+    select {{ candidate_columns | join(', ') }} from adressa
 
 ),
 
 described as (
 
     select
-        * exclude (impression_hash, article_hash, dated_at),
-        greatest(epoch(impression_time) - epoch(dated_at), 0) / 3600.0 as age_hours,
-        epoch(dated_at) as dated_epoch,
+        * {{ except_columns(['impression_hash', 'article_hash', 'dated_at']) }},
+        greatest(
+            {{ epoch_seconds('impression_time') }} - {{ epoch_seconds('dated_at') }}, 0
+        ) / 3600.0 as age_hours,
+        {{ epoch_seconds('dated_at') }} as dated_epoch,
         {{ mix32('impression_hash', 3) }} as tie_hash,
         article_hash
 

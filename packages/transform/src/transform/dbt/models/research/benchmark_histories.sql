@@ -30,7 +30,7 @@ mind as (
     select
         'mind' as publisher,
         impression_key,
-        array_to_string(history_news_ids, ' ') as history
+        {{ join_list('history_news_ids', ' ') }} as history
 
     from mind_behaviors
 
@@ -41,7 +41,7 @@ ebnerd_users as (
     select
         dataset,
         user_id,
-        string_agg(cast(article_id as varchar), ' ' order by position) as history
+        {{ string_agg_ordered('cast(article_id as string)', ' ', 'position') }} as history
 
     from ebnerd_clicks
     group by dataset, user_id

@@ -18,7 +18,7 @@
 
 with
 
-scores as not materialized (
+scores as {{ not_materialized() }} (
 
     -- read twice and not stored in between (it is every candidate): the read of the clicked
     -- candidates only filters its sources down to them
@@ -135,11 +135,11 @@ named as (
         datasets.publisher,
         datasets.dataset,
         {{ split_name('per_impression.split_number') }} as split,
-        per_impression.* exclude (model)  -- noqa: RF02
+        per_impression.* {{ except_columns(['model']) }}  -- noqa: RF02
 
     from metrics as per_impression
     inner join datasets
-        on per_impression.split_number // 4 = datasets.dataset_number
+        on {{ int_div('per_impression.split_number', 4) }} = datasets.dataset_number
 
 )
 

@@ -3,6 +3,10 @@
 -- article views with their sampled negatives (`benchmark_adressa_impressions`), split by day. A
 -- view: the exports read it once; stored, it would be a second copy of every candidate.
 {{ config(materialized='view') }}
+{%- set impression_columns = [
+    'publisher', 'dataset', 'impression_key', 'impression_id', 'user_id', 'article_id', 'position',
+    'impression_time', 'clicked', 'split', 'device_type', 'session_id', 'dwell_time_s',
+] %}
 
 with
 
@@ -51,7 +55,7 @@ adressa_views as (
     select
         unified.*,
         datasets.dataset_number,
-        cast(unified.impression_id as ubigint) as impression_number
+        cast(unified.impression_id as {{ hash_word_type() }}) as impression_number
 
     from unified
     inner join datasets
@@ -66,11 +70,11 @@ slotted as (
     -- the positive (pool rank 0 here) placed among the negatives in the order they were drawn
     select
         *,
-        list_concat(
-            negative_pool_ranks[1:positive_position],
-            [0],
-            negative_pool_ranks[positive_position + 1:]
-        ) as slots
+        {{ list_concat([
+            list_slice('negative_pool_ranks', 1, 'positive_position'),
+            list_literal(['0']),
+            list_slice('negative_pool_ranks', 'positive_position + 1'),
+        ]) }} as slots
 
     from sampled
 
@@ -83,8 +87,7 @@ adressa_slots as (
         impression_number,
         day_id,
         split,
-        unnest(slots) as pool_rank,
-        cast(generate_subscripts(slots, 1) - 1 as integer) as position
+        {{ explode_lists([('slots', 'pool_rank')], 'position', position_type='integer') }}
 
     from slotted
 
@@ -119,25 +122,11 @@ adressa as (
 
 unioned as (
 
-    select * from released
-    union all by name
-    select * from adressa
+    select {{ impression_columns | join(', ') }} from released
+    union all
+    select {{ impression_columns | join(', ') }} from adressa
 
 )
 
-select
-    publisher,
-    dataset,
-    impression_key,
-    impression_id,
-    user_id,
-    article_id,
-    position,
-    impression_time,
-    clicked,
-    split,
-    device_type,
-    session_id,
-    dwell_time_s
-
+select {{ impression_columns | join(', ') }}
 from unioned

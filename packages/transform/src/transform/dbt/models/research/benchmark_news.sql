@@ -32,8 +32,8 @@ described as (
         articles.title,
         articles.abstract,
         articles.url,
-        cast(mind_news.title_entities as varchar) as title_entities,
-        cast(mind_news.abstract_entities as varchar) as abstract_entities
+        cast(mind_news.title_entities as string) as title_entities,
+        cast(mind_news.abstract_entities as string) as abstract_entities
 
     from articles
     left join mind_news
@@ -50,7 +50,7 @@ cleaned as (
     {%- for column in [
         'category', 'subcategory', 'title', 'abstract', 'url', 'title_entities', 'abstract_entities'
     ] %}
-        coalesce(regexp_replace({{ column }}, '[\t\r\n]+', ' ', 'g'), '')
+        coalesce({{ regexp_replace_all(column, '[\\t\\r\\n]+', ' ') }}, '')
             as {{ column }}{{ "," if not loop.last }}
     {%- endfor %}
 

@@ -1,5 +1,5 @@
 -- Every publisher's article catalogue in one schema, one row per (publisher, article_id).
-{{ config(materialized='incremental') }}
+{{ config(materialized=table_materialization()) }}
 
 {%- set rebuilt = rebuilt_publishers() %}
 with
@@ -25,12 +25,12 @@ ebnerd as (
 
     select
         'ebnerd' as publisher,
-        cast(article_id as varchar) as article_id,
+        cast(article_id as string) as article_id,
         title,
         subtitle as abstract,
         category,
         -- the release names subcategories by id only
-        cast(subcategory_ids[1] as varchar) as subcategory,
+        cast({{ list_element('subcategory_ids', 1) }} as string) as subcategory,
         published_at,
         url
 
@@ -45,7 +45,7 @@ adressa as (
         'adressa' as publisher,
         article_id,
         title,
-        cast(null as varchar) as abstract,
+        cast(null as string) as abstract,
         category,
         subcategory,
         published_at,

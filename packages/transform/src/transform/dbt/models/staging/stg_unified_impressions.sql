@@ -1,7 +1,7 @@
 -- The three publishers in one schema: one row per article shown in an impression. This is the
 -- contract the marts, the editorial models and the researchers build on (README.md, "Contract:
 -- `stg_unified_impressions`").
-{{ config(materialized='incremental') }}
+{{ config(materialized=table_materialization()) }}
 
 {%- set rebuilt = rebuilt_publishers() %}
 with
@@ -19,8 +19,8 @@ mind as (
         impression_time,
         clicked,
         split,
-        cast(null as varchar) as device_type,
-        cast(null as varchar) as session_id,
+        cast(null as string) as device_type,
+        cast(null as string) as session_id,
         cast(null as double) as dwell_time_s
 
     from {{ ref('stg_mind__impressions') }}
@@ -34,15 +34,15 @@ ebnerd as (
         'ebnerd' as publisher,
         dataset,
         impression_key,
-        cast(impression_id as varchar) as impression_id,
-        cast(user_id as varchar) as user_id,
-        cast(article_id as varchar) as article_id,
+        cast(impression_id as string) as impression_id,
+        cast(user_id as string) as user_id,
+        cast(article_id as string) as article_id,
         position,
         impression_time,
         clicked,
         split,
         device_type,
-        cast(session_id as varchar) as session_id,
+        cast(session_id as string) as session_id,
         dwell_time_s
 
     from {{ ref('stg_ebnerd__impressions') }}
@@ -62,9 +62,9 @@ adressa as (
         position,
         impression_time,
         clicked,
-        cast(null as varchar) as split,
+        cast(null as string) as split,
         lower(device_type) as device_type,
-        cast(null as varchar) as session_id,
+        cast(null as string) as session_id,
         dwell_time_s
 
     from {{ ref('stg_adressa__impressions') }}

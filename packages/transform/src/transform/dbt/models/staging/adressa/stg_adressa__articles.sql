@@ -13,10 +13,10 @@ articles as (
 
     select
         article_id,
-        arg_max(title, event_time) as title,
-        arg_max(coalesce(canonical_url, url), event_time) as url,
-        arg_max(category, event_time) as category,
-        arg_max(subcategory, event_time) as subcategory,
+        max_by(title, event_time) as title,
+        max_by(coalesce(canonical_url, url), event_time) as url,
+        max_by(category, event_time) as category,
+        max_by(subcategory, event_time) as subcategory,
         min(published_at) as published_at,
         min(event_time) as first_viewed_at,
         max(event_time) as last_viewed_at,

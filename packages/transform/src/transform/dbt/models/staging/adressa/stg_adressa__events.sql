@@ -15,21 +15,24 @@ renamed as (
         'adressa:' || _dataset || ':' || event_id as event_key,
         event_id,
         user_id,
-        make_timestamp(time * 1000000) as event_time,
+        {{ timestamp_from_epoch('time') }} as event_time,
         id as article_id,
         id is not null as is_article_view,
         url,
         canonical_url,
         title,
-        try_strptime(publishtime, '%Y-%m-%dT%H:%M:%S.%gZ') as published_at,
+        {{ parse_timestamp('publishtime', '%Y-%m-%dT%H:%M:%S.%gZ', strict=false) }}
+            as published_at,
         category1,
-        list_filter(
-            profile,
-            lambda entry: list_contains(list_transform(entry.groups, lambda g: g.group), 'taxonomy')
-        )[1].item as taxonomy,
-        case when keywords is null or keywords = '' then [] else string_split(keywords, ',') end
-            as keywords,
-        coalesce(author, []) as authors,
+        {{ list_element(list_filter(
+            'profile', 'entry',
+            list_contains(list_transform('entry.groups', 'g', 'g.group'), "'taxonomy'")
+        ), 1) }}.item as taxonomy,
+        case
+            when keywords is null or keywords = '' then {{ empty_list('string') }}
+            else {{ split_text('keywords', ',') }}
+        end as keywords,
+        coalesce(author, {{ empty_list('string') }}) as authors,
         active_time as active_time_s,
         session_start,
         session_stop,
@@ -53,7 +56,7 @@ renamed as (
 categorised as (
 
     select
-        * exclude (category1, taxonomy),
+        * {{ except_columns(['category1', 'taxonomy']) }},
         coalesce(
             nullif(split_part(category1, '|', 1), ''), nullif(split_part(taxonomy, '/', 1), '')
         ) as category,

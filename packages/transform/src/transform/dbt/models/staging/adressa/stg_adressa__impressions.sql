@@ -14,7 +14,7 @@ article_views as (
 
     select
         event_key as impression_key,
-        cast(event_id as varchar) as impression_id,
+        cast(event_id as string) as impression_id,
         user_id,
         article_id,
         0 as position,
@@ -34,7 +34,7 @@ article_views as (
 deduplicated as (
 
     select
-        * exclude (source_member, source_line),
+        * {{ except_columns(['source_member', 'source_line']) }},
         count(*) over (partition by impression_key) as copies
 
     from article_views

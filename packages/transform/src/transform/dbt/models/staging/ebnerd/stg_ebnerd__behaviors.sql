@@ -14,7 +14,7 @@ renamed as (
         'ebnerd:' || _dataset || '/' || _split || ':'
         || case
             when is_beyond_accuracy then '0#' || _row_number
-            else cast(impression_id as varchar)
+            else cast(impression_id as string)
         end as impression_key,
         impression_id,
         user_id,

@@ -21,8 +21,7 @@ exploded as (
         next_read_time_s,
         dataset,
         split,
-        unnest(article_ids_inview) as article_id,
-        generate_subscripts(article_ids_inview, 1) - 1 as position
+        {{ explode_lists([('article_ids_inview', 'article_id')], 'position') }}
 
     from behaviors
 
@@ -40,7 +39,7 @@ labeled as (
         impression_time,
         case
             when article_ids_clicked is not null
-                then list_contains(article_ids_clicked, article_id)
+                then {{ list_contains('article_ids_clicked', 'article_id') }}
         end as clicked,
         device_type,
         dataset,
@@ -54,7 +53,7 @@ labeled as (
 final as (
 
     select
-        * exclude (next_read_time_s),
+        * {{ except_columns(['next_read_time_s']) }},
         -- the read time of the next article applies to the one that was clicked
         case when clicked then next_read_time_s end as dwell_time_s
 

@@ -13,11 +13,12 @@ zipped as (
         _dataset || '/' || _split as dataset,
         _split as split,
         user_id,
-        cast(generate_subscripts(article_id_fixed, 1) - 1 as integer) as position,
-        unnest(article_id_fixed) as article_id,
-        unnest(impression_time_fixed) as clicked_at,
-        unnest(read_time_fixed) as read_time_s,
-        unnest(scroll_percentage_fixed) as scroll_percentage
+        {{ explode_lists([
+            ('article_id_fixed', 'article_id'),
+            ('impression_time_fixed', 'clicked_at'),
+            ('read_time_fixed', 'read_time_s'),
+            ('scroll_percentage_fixed', 'scroll_percentage'),
+        ], 'position', position_type='integer') }}
 
     from source
 

@@ -14,9 +14,12 @@ renamed as (
         impression_id,
         user_id,
         -- 12-hour clock, not zero-padded; the release does not say, we take it as UTC
-        strptime(time, '%m/%d/%Y %I:%M:%S %p') as impression_time,
-        case when history = '' then [] else string_split(history, ' ') end as history_news_ids,
-        string_split(impressions, ' ') as impression_tokens,
+        {{ parse_timestamp('time', '%m/%d/%Y %I:%M:%S %p') }} as impression_time,
+        case
+            when history = '' then {{ empty_list('string') }}
+            else {{ split_text('history', ' ') }}
+        end as history_news_ids,
+        {{ split_text('impressions', ' ') }} as impression_tokens,
         _dataset as dataset,
         _split as split,
         _source_file as source_file,

@@ -17,8 +17,7 @@ exploded as (
         impression_time,
         dataset,
         split,
-        unnest(impression_tokens) as token,
-        generate_subscripts(impression_tokens, 1) - 1 as position
+        {{ explode_lists([('impression_tokens', 'token')], 'position') }}
 
     from behaviors
 

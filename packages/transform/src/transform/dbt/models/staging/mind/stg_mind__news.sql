@@ -17,8 +17,9 @@ renamed as (
         title,
         nullif(abstract, '') as abstract,
         url,
-        cast(coalesce(nullif(title_entities, ''), '[]') as json) as title_entities,
-        cast(coalesce(nullif(abstract_entities, ''), '[]') as json) as abstract_entities,
+        {{ json_text("coalesce(nullif(title_entities, ''), '[]')") }} as title_entities,
+        {{ json_text("coalesce(nullif(abstract_entities, ''), '[]')") }}
+            as abstract_entities,
         _dataset as dataset,
         _source_file as source_file,
         _row_number as source_line

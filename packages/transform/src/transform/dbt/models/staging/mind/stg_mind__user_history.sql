@@ -13,7 +13,7 @@ latest_history as (
     select
         dataset,
         user_id,
-        arg_max(history_news_ids, impression_time) as history_news_ids
+        max_by(history_news_ids, impression_time) as history_news_ids
 
     from behaviors
     group by dataset, user_id
@@ -25,8 +25,7 @@ exploded as (
     select
         dataset,
         user_id,
-        unnest(history_news_ids) as news_id,
-        cast(generate_subscripts(history_news_ids, 1) - 1 as integer) as position
+        {{ explode_lists([('history_news_ids', 'news_id')], 'position', position_type='integer') }}
 
     from latest_history
 

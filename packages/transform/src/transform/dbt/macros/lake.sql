@@ -44,12 +44,17 @@
     {%- endif -%}
     {%- set location = spark_lake_table(source_name, table_name)[1] -%}
     (
+        -- the rule's answer, computed by the ingestion's rule (newsrec-spark-lake): no rule here
         select lake_rows.*
         from parquet.`{{ location | replace('`', '``') }}` as lake_rows
-        left semi join parquet.`{{ spark_lake_dir() }}/visible.parquet` as visible
-            on visible.dataset = '{{ source_name }}'
-            and lake_rows._source_file = visible.source_file
-            and lake_rows._dlt_load_id = visible.load_id
+        where exists (
+            select 1
+            from parquet.`{{ spark_lake_dir() }}/visible.parquet` as visible
+            where
+                visible.dataset = '{{ source_name }}'
+                and lake_rows._source_file = visible.source_file
+                and lake_rows._dlt_load_id = visible.load_id
+        )
     )
 {% endmacro %}
 

@@ -266,7 +266,7 @@ class Bench:
 
     def landed_lake_without_spark_warehouse(self) -> None:
         shutil.rmtree(self.layout.spark, ignore_errors=True)
-        if not all(self.layout.lake_dataset(p).exists() for p in PUBLISHERS):
+        if not all(lake_store(self.layout).has_dataset(p) for p in PUBLISHERS):
             self.reset(*PUBLISHERS)
             run(self.ingest(*PUBLISHERS), self.env)
 

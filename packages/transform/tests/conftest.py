@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from ingestion import DATA_DIR_ENV, Layout
-from sample import EBNERD_BENCHMARK_ROWS
+from ingestion import DATA_DIR_ENV, PUBLISHERS, Layout, run_publisher
+from sample import EBNERD_BENCHMARK_ROWS, generate_sample
 from transform import DBT_PROJECT_DIR
 
 EBNERD_FIXTURES = EBNERD_BENCHMARK_ROWS
@@ -45,6 +45,16 @@ def dbt_run(base: Path, command: str, *args: str) -> subprocess.CompletedProcess
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     return result
+
+
+def build_sample(base: Path) -> dict:
+    """The scale-1 sample generated into `base`, every publisher ingested and `dbt build` run;
+    the generator's report."""
+    report = generate_sample(Layout.at(base), scale=1, seed=0)
+    for publisher in PUBLISHERS:
+        run_publisher(publisher, Layout.at(base))
+    dbt_build(base)
+    return report
 
 
 def query(base: Path, sql: str) -> list[tuple]:

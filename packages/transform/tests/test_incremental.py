@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from conftest import dbt_build, query
+from conftest import build_sample, dbt_build, query
 from ingestion import PUBLISHERS, Layout, run_publisher
-from sample import generate_sample, write_adressa_day
+from sample import write_adressa_day
 from transform import DBT_PROJECT_DIR
 
 SCHEMAS = ("staging", "marts", "editorial", "research")
@@ -67,11 +67,7 @@ def differences(left: Path, right: Path) -> dict[str, tuple[int, int]]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     base = tmp_path_factory.mktemp("incremental")
-    report = generate_sample(Layout.at(base), scale=1, seed=0)
-    for publisher in PUBLISHERS:
-        run_publisher(publisher, Layout.at(base))
-    dbt_build(base)
-    return base, report
+    return base, build_sample(base)
 
 
 def test_the_publishers_var_is_the_ingestions_list() -> None:

@@ -5,19 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import dbt_build, query, unified_counts
-from ingestion import PUBLISHERS, Layout, run_publisher
-from sample import generate_sample
+from conftest import build_sample, query, unified_counts
+from ingestion import PUBLISHERS
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     base = tmp_path_factory.mktemp("sample")
-    report = generate_sample(Layout.at(base), scale=1, seed=0)
-    for publisher in PUBLISHERS:
-        run_publisher(publisher, Layout.at(base))
-    dbt_build(base)
-    return base, report
+    return base, build_sample(base)
 
 
 def test_unified_impressions_match_the_generator(built: tuple[Path, dict]) -> None:

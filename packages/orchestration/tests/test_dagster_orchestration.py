@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import dagster as dg
@@ -9,6 +10,7 @@ import pytest
 from orchestration.defs.assets.dbt import (
     FULL_REFRESH_TAG,
     UNIFIED_MODEL,
+    dbt_build_args,
     downstream_assets,
     staging_assets,
 )
@@ -305,3 +307,13 @@ def test_the_research_exports_follow_the_models_they_read(defs: dg.Definitions) 
     automation = defs.resolve_sensor_def("dbt_automation_sensor")
     assert isinstance(automation, dg.AutomationConditionSensorDefinition)
     assert EXPORTS in automation.asset_selection.resolve(graph)
+
+
+@pytest.mark.parametrize(
+    ("tags", "args"), [({FULL_REFRESH_TAG: "true"}, ["build", "--full-refresh"]), ({}, ["build"])]
+)
+def test_a_run_tagged_for_a_full_refresh_rebuilds_every_table(
+    tags: dict[str, str], args: list[str]
+) -> None:
+    context = SimpleNamespace(run=SimpleNamespace(tags=tags))
+    assert dbt_build_args(context) == args  # type: ignore[arg-type]
